@@ -1,0 +1,5 @@
+"""Allow ``python -m newsreader``."""
+
+from newsreader.cli import main
+
+raise SystemExit(main())

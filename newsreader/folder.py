@@ -1,0 +1,56 @@
+"""Open a folder: check it, find its article files and build the index.
+
+This is the one entry point the CLI and the app use to index a folder, so that both always see
+the same articles, the same bad files and (later) the same cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from newsreader.index import ArticleIndex
+from newsreader.loader import DEFAULT_EXTENSIONS, find_files, load_file
+from newsreader.model import Article, BadFile
+
+BATCH_SIZE = 500
+
+
+class FolderError(Exception):
+    """The folder cannot be opened at all (missing, not a folder, unreadable)."""
+
+
+def check_folder(folder: Path) -> Path:
+    """Return the folder's absolute path, or raise FolderError with a one-line reason."""
+    if not folder.exists():
+        raise FolderError(f"no such folder: {folder}")
+    if not folder.is_dir():
+        raise FolderError(f"not a folder: {folder}")
+    try:
+        next(iter(folder.iterdir()), None)
+    except OSError as exc:
+        raise FolderError(f"cannot read folder {folder}: {exc.strerror or exc}") from None
+    return folder.resolve()
+
+
+def build_index(folder: Path, extensions: Iterable[str] = DEFAULT_EXTENSIONS) -> ArticleIndex:
+    """Index every article file of a folder (raises FolderError if it cannot be opened)."""
+    root = check_folder(folder)
+    index = ArticleIndex(root)
+    for batch in iter_batches(root, extensions):
+        index.add_all(batch)
+    return index
+
+
+def iter_batches(
+    root: Path, extensions: Iterable[str] = DEFAULT_EXTENSIONS, batch_size: int = BATCH_SIZE
+) -> Iterator[list[Article | BadFile]]:
+    """Load every article file of ``root`` in batches, so a caller can show progress."""
+    batch: list[Article | BadFile] = []
+    for found in find_files(root, extensions):
+        batch.append(load_file(root, found.id))
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,225 @@
+"""The in-memory index of one folder: articles by id and URL, related resolution, sorts, counts.
+
+The URL map and the backlinks are built lazily, on the first question that needs them, because a
+folder of 100,000 articles should list at once; once built they are kept current incrementally.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from newsreader.model import Article, BadFile, RelatedLink
+from newsreader.urls import normalize_url
+
+#: Sort keys with their natural direction (True: largest first).
+SORT_KEYS: dict[str, bool] = {
+    "date": True,
+    "quality": True,
+    "heat": True,
+    "title": False,
+    "provider": False,
+    "id": False,
+}
+DEFAULT_SORT = "date"
+
+_SORT_VALUE: dict[str, Callable[[Article], Any]] = {
+    "date": lambda a: a.date,
+    "quality": lambda a: a.quality,
+    "heat": lambda a: a.heat,
+    "title": lambda a: a.title.casefold() or None,
+    "provider": lambda a: (a.provider or a.domain).casefold() or None,
+    "id": lambda a: a.id,
+}
+
+
+def sort_articles(articles: Iterable[Article], key: str, reverse: bool = False) -> list[Article]:
+    """Sort by ``key`` in its natural direction (flipped by ``reverse``); missing values last.
+
+    Ties keep id order, so a view is the same every time.
+    """
+    if key not in SORT_KEYS:
+        raise ValueError(f"unknown sort key {key!r} (choose from {', '.join(SORT_KEYS)})")
+    value = _SORT_VALUE[key]
+    rows = sorted(articles, key=lambda a: a.id)
+    present = [a for a in rows if value(a) is not None]
+    missing = [a for a in rows if value(a) is None]
+    present.sort(key=value, reverse=SORT_KEYS[key] != reverse)
+    return present + missing
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Counts of a set of articles (``bad`` is the folder's, whatever the set)."""
+
+    total: int
+    published: int
+    unpublished: int
+    bad: int
+
+
+@dataclass(slots=True)
+class Facets:
+    """How many articles per provider, topic and type."""
+
+    providers: Counter[str] = field(default_factory=Counter)
+    topics: Counter[str] = field(default_factory=Counter)
+    types: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """A related entry of an article, with the article in the folder it names (if any)."""
+
+    link: RelatedLink
+    target: Article | None
+    index: int
+
+    @property
+    def external(self) -> bool:
+        """True when the entry names no article of this folder."""
+        return self.target is None
+
+
+class ArticleIndex:
+    """All articles and bad files of one folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._articles: dict[str, Article] = {}
+        self._bad: dict[str, BadFile] = {}
+        self._url_map: dict[str, str] | None = None
+        self._backlinks: dict[str, list[str]] | None = None
+
+    # --- contents ------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._articles
+
+    @property
+    def articles(self) -> list[Article]:
+        """Every article, in the order they were added."""
+        return list(self._articles.values())
+
+    @property
+    def bad(self) -> list[BadFile]:
+        """Every bad file, by id."""
+        return sorted(self._bad.values(), key=lambda b: b.id)
+
+    def get(self, article_id: str) -> Article | None:
+        """The article with this id, if indexed."""
+        return self._articles.get(article_id)
+
+    def add(self, item: Article | BadFile) -> None:
+        """Add or replace the entry for one file (an article or a bad file)."""
+        self.discard(item.id)
+        if isinstance(item, BadFile):
+            self._bad[item.id] = item
+            return
+        self._articles[item.id] = item
+        if self._url_map is not None:
+            self._map_urls(item)
+        self._backlinks = None
+
+    def add_all(self, items: Iterable[Article | BadFile]) -> None:
+        """Add many entries."""
+        for item in items:
+            self.add(item)
+
+    def discard(self, article_id: str) -> None:
+        """Forget a file (it was removed from the folder)."""
+        self._bad.pop(article_id, None)
+        old = self._articles.pop(article_id, None)
+        if old is None:
+            return
+        if self._url_map is not None and any(
+            self._url_map.get(key) == article_id for key in self._keys(old)
+        ):
+            # Another article may carry the same URL: rebuild the map when next asked.
+            self._url_map = None
+        self._backlinks = None
+
+    # --- URLs and related ----------------------------------------------------------------
+
+    @staticmethod
+    def _keys(article: Article) -> set[str]:
+        return {k for k in map(normalize_url, article.urls) if k}
+
+    def _map_urls(self, article: Article) -> None:
+        assert self._url_map is not None
+        for key in self._keys(article):
+            current = self._url_map.get(key)
+            if current is None or article.id < current:
+                self._url_map[key] = article.id
+
+    def _urls(self) -> dict[str, str]:
+        if self._url_map is None:
+            self._url_map = {}
+            for article in self._articles.values():
+                self._map_urls(article)
+        return self._url_map
+
+    def by_url(self, url: str) -> Article | None:
+        """The article a URL names (scheme, ``www.``, trailing slash and AMP forms ignored)."""
+        article_id = self._urls().get(normalize_url(url))
+        return self._articles.get(article_id) if article_id else None
+
+    def resolve_link(self, link: RelatedLink, source_id: str = "") -> Article | None:
+        """The article of this folder a related entry names, if any (never the source itself)."""
+        for url in link.urls:
+            target = self.by_url(url)
+            if target is not None and target.id != source_id:
+                return target
+        return None
+
+    def resolve(self, article: Article) -> list[Resolution]:
+        """Every related entry of an article, resolved against the folder."""
+        return [
+            Resolution(link, self.resolve_link(link, article.id), i)
+            for i, link in enumerate(article.related)
+        ]
+
+    def backlinks(self, article_id: str) -> list[Article]:
+        """The articles that list this one among their related entries."""
+        if self._backlinks is None:
+            table: dict[str, list[str]] = {}
+            for article in self._articles.values():
+                for link in article.related:
+                    target = self.resolve_link(link, article.id)
+                    if target is not None and article.id not in table.get(target.id, ()):
+                        table.setdefault(target.id, []).append(article.id)
+            self._backlinks = table
+        return [self._articles[i] for i in self._backlinks.get(article_id, ())]
+
+    # --- views ---------------------------------------------------------------------------
+
+    def counts(self, articles: Iterable[Article] | None = None) -> Counts:
+        """Counts for a set of articles (default: all)."""
+        rows = self._articles.values() if articles is None else articles
+        total = published = 0
+        for article in rows:
+            total += 1
+            published += article.published
+        return Counts(total, published, total - published, len(self._bad))
+
+    @staticmethod
+    def facets(articles: Iterable[Article]) -> Facets:
+        """Per-provider, per-topic and per-type counts of a set of articles."""
+        facets = Facets()
+        for article in articles:
+            facets.providers[article.provider or article.domain or "(none)"] += 1
+            facets.types[article.type or "(none)"] += 1
+            facets.topics.update(article.topics)
+        return facets
+
+
+def date_text(when: datetime | None) -> str:
+    """ISO 8601 text of a date, or '' when there is none."""
+    return when.isoformat() if when else ""

@@ -1,0 +1,143 @@
+"""The article model: summary records held by the index, and full details parsed on demand.
+
+An :class:`Article` is what the list, the query language and the CLI need about one file. It is
+kept small (slots, tuples, shared empty strings) because a folder may hold 100,000 of them. The
+full parse of one file, with images, related entries in full and unknown keys, is an
+:class:`ArticleDetail`, built only when somebody looks at that article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """What a file looked like when it was read: the writer refuses to write if it changed."""
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+
+    @classmethod
+    def of(cls, data: bytes, size: int, mtime_ns: int) -> FileStamp:
+        """The stamp of file contents just read, with their size and modification time."""
+        return cls(size, mtime_ns, content_digest(data))
+
+
+def content_digest(data: bytes) -> bytes:
+    """The content hash kept in every stamp (8 bytes of BLAKE2b: cheap, and enough)."""
+    return hashlib.blake2b(data, digest_size=8).digest()
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedLink:
+    """The summary of one ``related`` entry: enough to list it and resolve it by URL."""
+
+    title: str = ""
+    urls: tuple[str, ...] = ()
+    provider: str = ""
+    domain: str = ""
+    date: datetime | None = None
+    quality: int | None = None
+
+
+@dataclass(slots=True)
+class Article:
+    """One article file, as the index knows it (the summary record)."""
+
+    id: str
+    stamp: FileStamp
+    title: str = ""
+    excerpt: str = ""
+    date: datetime | None = None
+    date_raw: str = ""
+    provider: str = ""
+    domain: str = ""
+    topics: tuple[str, ...] = ()
+    type: str = ""
+    category: str = ""
+    quality: int | None = None
+    heat: int | None = None
+    #: The YAML boolean of the top-level ``published`` key; None when missing or not a boolean.
+    flag: bool | None = None
+    #: True when the file has a top-level ``published`` key at all (of any type).
+    has_flag: bool = False
+    web_url: str = ""
+    original_url: str = ""
+    amp_url: str = ""
+    cdn_amp_url: str = ""
+    image_count: int = 0
+    related: tuple[RelatedLink, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def published(self) -> bool:
+        """Jekyll's rule: only a YAML boolean ``false`` hides an item."""
+        return self.flag is not False
+
+    @property
+    def url(self) -> str:
+        """The best URL to open for this article."""
+        return self.web_url or self.original_url or self.amp_url or self.cdn_amp_url
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        """Every URL the article is known by, for resolving related entries."""
+        return tuple(
+            u for u in (self.web_url, self.original_url, self.amp_url, self.cdn_amp_url) if u
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """One entry of ``images``."""
+
+    url: str
+    width: int | None = None
+    height: int | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedEntry:
+    """One ``related`` entry in full: its own fields as the file gives them."""
+
+    link: RelatedLink
+    excerpt: str = ""
+    type: str = ""
+    images: tuple[Image, ...] = ()
+    #: Every key of the entry rendered as plain text, in file order, for the detail pane.
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(slots=True)
+class ArticleDetail:
+    """The full parse of one file, for the detail pane and ``newsreader show``."""
+
+    article: Article
+    images: tuple[Image, ...] = ()
+    featured_content: str = ""
+    related: tuple[RelatedEntry, ...] = ()
+    #: Keys the format does not name, with their values rendered as plain text.
+    unknown: tuple[tuple[str, str], ...] = ()
+    provider_images: tuple[Image, ...] = ()
+    secured: str = ""
+    body: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class BadFile:
+    """A file that could not be indexed, with a one-line reason."""
+
+    id: str
+    reason: str
+    line: int | None = None
+
+    def describe(self) -> str:
+        """The reason with its line number, when there is one."""
+        return f"line {self.line}: {self.reason}" if self.line else self.reason

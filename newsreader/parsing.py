@@ -1,0 +1,522 @@
+"""Parse one article file: bytes in, an Article (or its full detail) or a BadFile out.
+
+Every file is untrusted. Decoding, front-matter splitting and YAML loading problems make the file
+*bad* with a one-line reason; wrong types inside an otherwise good file only degrade that field
+and add a warning. Nothing here raises for any input.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+import yaml
+
+from newsreader.model import (
+    Article,
+    ArticleDetail,
+    BadFile,
+    FileStamp,
+    Image,
+    RelatedEntry,
+    RelatedLink,
+)
+from newsreader.text import inert
+
+MAX_FILE_SIZE = 1 << 20
+#: More alias references than this in one file is treated as an alias bomb.
+MAX_ALIASES = 64
+#: More values than this once every alias is expanded is an alias bomb too: a handful of aliases
+#: nested in each other already name billions of values, which a naive walk would never finish.
+#: Every value takes at least one character of the file, so no alias-free file gets near it.
+MAX_EXPANDED_NODES = MAX_FILE_SIZE
+#: Integers beyond 64 bits are refused as field values (str() of a huge one even raises).
+MAX_INT = 1 << 63
+BOM = "\ufeff"
+
+KNOWN_KEYS = frozenset(
+    {
+        "category",
+        "title",
+        "excerpt",
+        "publishedDateTime",
+        "originalUrl",
+        "webUrl",
+        "ampWebUrl",
+        "cdnAmpWebUrl",
+        "type",
+        "quality",
+        "heat",
+        "published",
+        "featuredContent",
+        "provider",
+        "topics",
+        "images",
+        "related",
+        "secured",
+    }
+)
+
+_OPEN = re.compile(r"---[ \t]*\r?\n")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M)
+
+
+class ParseError(Exception):
+    """A reason the file is bad (caught inside this module and turned into a BadFile)."""
+
+    def __init__(self, reason: str, line: int | None = None) -> None:
+        # Reasons are shown on one line: loader messages may carry newlines and long quotes.
+        reason = " ".join(reason.split())
+        reason = reason if len(reason) <= 200 else reason[:199] + "…"
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
+class _AliasCountingLoader(yaml.CSafeLoader):
+    """The safe C loader, refusing files that lean on YAML aliases (alias bombs)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.alias_count = 0
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # A node constructed before is being reached again through an alias.
+        if node in self.constructed_objects:
+            self.alias_count += 1
+            if self.alias_count > MAX_ALIASES:
+                raise ParseError(f"too many YAML aliases (over {MAX_ALIASES}): alias bomb?")
+        return super().construct_object(node, deep)
+
+
+def decode(data: bytes) -> str:
+    """Decode file bytes as UTF-8 text (a BOM is dropped), or raise ParseError."""
+    if not data:
+        raise ParseError("empty file")
+    if len(data) > MAX_FILE_SIZE:
+        raise ParseError(f"too large ({len(data):,} bytes; limit {MAX_FILE_SIZE:,})")
+    if b"\x00" in data:
+        raise ParseError("binary file (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    return text[1:] if text.startswith(BOM) else text
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """Split text into (front-matter YAML, body), or raise ParseError."""
+    opening = _OPEN.match(text)
+    if not opening:
+        raise ParseError("no front matter (the file must start with a '---' line)", 1)
+    closing = _CLOSE.search(text, opening.end())
+    if not closing:
+        raise ParseError("front matter is never closed (no second '---' line)")
+    return text[opening.end() : closing.start()], text[closing.end() :]
+
+
+def load_yaml(source: str) -> Any:
+    """Load YAML with the safe C loader, mapping loader errors to ParseError."""
+    loader = _AliasCountingLoader(source)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_EXPANDED_NODES:
+            raise ParseError(
+                f"YAML aliases expand to over {MAX_EXPANDED_NODES:,} values: alias bomb?"
+            )
+        return loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:
+        # Not a MarkedYAMLError: it knows the offset of the bad character, not its line.
+        char = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        reason = f"invalid YAML: character #x{char:04x}: {exc.reason}"
+        raise ParseError(reason, source.count("\n", 0, max(exc.position, 0)) + 2) from None
+    except yaml.constructor.ConstructorError as exc:
+        line = exc.problem_mark.line + 2 if exc.problem_mark else None
+        problem = exc.problem or "cannot construct value"
+        if "tag" in problem:
+            problem = "YAML tag not allowed: " + problem.split("tag", 1)[1].strip(" '")
+        else:  # such as an unhashable (list or mapping) key
+            problem = f"invalid YAML: {problem}" + (f" ({exc.context})" if exc.context else "")
+        raise ParseError(problem, line) from None
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 2 if exc.problem_mark else None
+        context = f" ({exc.context})" if exc.context else ""
+        raise ParseError(f"invalid YAML: {exc.problem}{context}", line) from None
+    except yaml.YAMLError as exc:
+        raise ParseError(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise ParseError("invalid YAML: nested too deeply") from None
+    except (ValueError, OverflowError, TypeError) as exc:
+        # SafeConstructor builds dates and numbers without catching: 2021-13-45, a +99:00
+        # offset or a 5,000-digit integer raise from datetime() or int().
+        raise ParseError(f"invalid YAML value: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes the document would have with every alias expanded (capped, iterative).
+
+    Aliased nodes are shared objects in the composed graph, so sizes are memoised per node; a
+    node reached again while it is still being sized (a self-reference) counts as one.
+    """
+    cap = MAX_EXPANDED_NODES + 1
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        children = _children(node)
+        if children_done:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = min(cap, 1 + sum(sizes.get(id(c), 1) for c in children))
+        elif id(node) not in sizes and id(node) not in open_nodes:
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((c, False) for c in children)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def load_mapping(data: bytes) -> tuple[dict[str, Any], str]:
+    """Decode, split and load a file's front matter; return (mapping, body) or raise ParseError."""
+    text = decode(data)
+    source, body = split_front_matter(text)
+    value = load_yaml(source)
+    if value is None:
+        raise ParseError("front matter is empty")
+    if not isinstance(value, dict):
+        raise ParseError(f"front matter is not a mapping (it is a {_type_name(value)})")
+    return value, body
+
+
+def parse_article(article_id: str, data: bytes, stamp: FileStamp) -> Article | BadFile:
+    """Parse a file's bytes into the index's summary record, or a BadFile."""
+    try:
+        mapping, _body = load_mapping(data)
+    except ParseError as exc:
+        return BadFile(article_id, exc.reason, exc.line)
+    return summarize(article_id, mapping, stamp)
+
+
+def parse_detail(article_id: str, data: bytes, stamp: FileStamp) -> ArticleDetail | BadFile:
+    """Parse a file's bytes in full, for the detail pane and ``show``."""
+    try:
+        mapping, body = load_mapping(data)
+    except ParseError as exc:
+        return BadFile(article_id, exc.reason, exc.line)
+    article = summarize(article_id, mapping, stamp)
+    provider = mapping.get("provider")
+    return ArticleDetail(
+        article=article,
+        images=_images(mapping.get("images")),
+        featured_content=_str_or_empty(mapping.get("featuredContent")),
+        related=_related_entries(mapping.get("related")),
+        unknown=tuple(
+            (render_value(key, 200), render_value(value))
+            for key, value in mapping.items()
+            if key not in KNOWN_KEYS
+        ),
+        provider_images=_images(provider.get("images")) if isinstance(provider, dict) else (),
+        secured=_str_or_empty(mapping.get("secured")),
+        body=body,
+        raw=mapping,
+    )
+
+
+# --- summary -------------------------------------------------------------------------------
+
+
+class _Fields:
+    """Reads typed fields from a mapping, collecting a warning for each wrong type."""
+
+    def __init__(self, mapping: Mapping[Any, Any]) -> None:
+        self.mapping = mapping
+        self.warnings: list[str] = []
+
+    def text(self, key: str, *, intern: bool = False) -> str:
+        value = self.mapping.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.warnings.append(f"{key} is not text: {short_repr(value)}")
+            return ""
+        return sys.intern(value) if intern else value
+
+    def integer(self, key: str) -> int | None:
+        value = self.mapping.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.warnings.append(f"{key} is not an integer: {short_repr(value)}")
+            return None
+        if _int_or_none(value) is None:
+            self.warnings.append(f"{key} is out of range: {short_repr(value)}")
+        return _int_or_none(value)
+
+
+def summarize(article_id: str, mapping: Mapping[Any, Any], stamp: FileStamp) -> Article:
+    """Build the summary record from a loaded front-matter mapping."""
+    fields = _Fields(mapping)
+    when, raw, warning = to_datetime(mapping.get("publishedDateTime"))
+    if warning:
+        fields.warnings.append(f"publishedDateTime {warning}")
+    provider, domain = _provider(mapping.get("provider"), fields.warnings)
+    flag, has_flag = _flag(mapping, fields.warnings)
+    images = mapping.get("images")
+    if images is not None and not isinstance(images, list):
+        fields.warnings.append(f"images is not a list: {short_repr(images)}")
+    if "related" in mapping and mapping["related"] is None:
+        # An empty `related:` key is how a generator that lost its list writes it: say so.
+        fields.warnings.append("related is null, not a list")
+    return Article(
+        id=article_id,
+        stamp=stamp,
+        title=fields.text("title"),
+        excerpt=fields.text("excerpt"),
+        date=when,
+        date_raw=raw,
+        provider=provider,
+        domain=domain,
+        topics=_topics(mapping.get("topics"), fields.warnings),
+        type=fields.text("type", intern=True),
+        category=fields.text("category", intern=True),
+        quality=fields.integer("quality"),
+        heat=fields.integer("heat"),
+        flag=flag,
+        has_flag=has_flag,
+        web_url=fields.text("webUrl"),
+        original_url=fields.text("originalUrl"),
+        amp_url=fields.text("ampWebUrl"),
+        cdn_amp_url=fields.text("cdnAmpWebUrl"),
+        image_count=len(images) if isinstance(images, list) else 0,
+        related=_related_links(mapping.get("related"), fields.warnings),
+        warnings=tuple(fields.warnings),
+    )
+
+
+def _flag(mapping: Mapping[Any, Any], warnings: list[str]) -> tuple[bool | None, bool]:
+    if "published" not in mapping:
+        return None, False
+    value = mapping["published"]
+    if isinstance(value, bool):
+        return value, True
+    warnings.append(
+        f"published is not a boolean: {short_repr(value)} (Jekyll treats it as published)"
+    )
+    return None, True
+
+
+def _provider(value: Any, warnings: list[str]) -> tuple[str, str]:
+    if value is None:
+        return "", ""
+    if not isinstance(value, dict):
+        warnings.append(f"provider is not a mapping: {short_repr(value)}")
+        return "", ""
+    name, domain = value.get("name"), value.get("domain")
+    name = name if isinstance(name, str) else ""
+    domain = domain if isinstance(domain, str) else ""
+    return sys.intern(name), sys.intern(domain)
+
+
+def _topics(value: Any, warnings: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        warnings.append(f"topics is not a list: {short_repr(value)}")
+        return ()
+    topics = tuple(sys.intern(t) for t in value if isinstance(t, str))
+    if len(topics) != len(value):
+        warnings.append("topics has entries that are not text")
+    return topics
+
+
+def _related_links(value: Any, warnings: list[str]) -> tuple[RelatedLink, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        warnings.append(f"related is not a list: {short_repr(value)}")
+        return ()
+    links = tuple(_related_link(entry) for entry in value if isinstance(entry, dict))
+    if len(links) != len(value):
+        warnings.append("related has entries that are not mappings")
+    return links
+
+
+def _related_link(entry: Mapping[Any, Any]) -> RelatedLink:
+    provider = entry.get("provider")
+    name, domain = _provider(provider, []) if isinstance(provider, dict) else ("", "")
+    quality = entry.get("quality")
+    title = entry.get("title")
+    return RelatedLink(
+        title=title if isinstance(title, str) else "",
+        urls=tuple(
+            url
+            for key in ("webUrl", "ampWebUrl", "cdnAmpWebUrl")
+            if isinstance(url := entry.get(key), str) and url
+        ),
+        provider=name,
+        domain=domain,
+        date=to_datetime(entry.get("publishedDateTime"))[0],
+        quality=_int_or_none(quality),
+    )
+
+
+def to_datetime(value: Any) -> tuple[datetime | None, str, str | None]:
+    """Convert a YAML date value to (aware datetime or None, raw text, warning or None)."""
+    if value is None:
+        return None, "", None
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)), "", None
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC), "", None
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None, value, f"is not a date: {short_repr(value)}"
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)), "", None
+    return None, short_repr(value), f"is not a date: {short_repr(value)}"
+
+
+# --- detail --------------------------------------------------------------------------------
+
+
+def _images(value: Any) -> tuple[Image, ...]:
+    if not isinstance(value, list):
+        return ()
+    images = []
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+            continue
+        width, height, title = item.get("width"), item.get("height"), item.get("title")
+        images.append(
+            Image(
+                url=item["url"],
+                width=_int_or_none(width),
+                height=_int_or_none(height),
+                title=title if isinstance(title, str) else "",
+            )
+        )
+    return tuple(images)
+
+
+def _related_entries(value: Any) -> tuple[RelatedEntry, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        RelatedEntry(
+            link=_related_link(entry),
+            excerpt=_str_or_empty(entry.get("excerpt")),
+            type=_str_or_empty(entry.get("type")),
+            images=_images(entry.get("images")),
+            fields=tuple((render_value(k, 200), render_value(v)) for k, v in entry.items()),
+        )
+        for entry in value
+        if isinstance(entry, dict)
+    )
+
+
+def _str_or_empty(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _int_or_none(value: Any) -> int | None:
+    """An integer field's value: None for non-integers, booleans and anything beyond 64 bits."""
+    if isinstance(value, int) and not isinstance(value, bool) and -MAX_INT <= value < MAX_INT:
+        return value
+    return None
+
+
+def _type_name(value: Any) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def short_repr(value: Any, limit: int = 40) -> str:
+    """A short one-line rendering of a value, for warnings (line breaks become spaces)."""
+    return inert(render_value(value, budget=limit))
+
+
+def render_value(value: Any, budget: int = 4000) -> str:
+    """Render a YAML value as compact plain text of at most ``budget`` characters.
+
+    Bounded in size and depth, so shared (aliased) or self-referencing structures cannot blow up;
+    text that had to be cut ends with "…".
+    """
+    out = _Budget(budget)
+    _render(value, out, depth=0)
+    text = "".join(out.parts)
+    return text[: budget - 1] + "…" if out.room < 0 else text
+
+
+class _Budget:
+    """The pieces rendered so far and the room left; ``room < 0`` means something was cut."""
+
+    def __init__(self, room: int) -> None:
+        self.parts: list[str] = []
+        self.room = room
+
+    def add(self, piece: str) -> None:
+        if len(piece) > self.room:
+            self.parts.append(piece[: max(self.room, 0)])
+            self.room = -1
+        else:
+            self.parts.append(piece)
+            self.room -= len(piece)
+
+
+def _render(value: Any, out: _Budget, depth: int) -> None:
+    if depth > 8:
+        out.add("…")
+    elif isinstance(value, dict):
+        out.add("{")
+        for i, (key, item) in enumerate(value.items()):
+            out.add(f"{', ' if i else ''}{scalar_text(key)}: ")
+            _render(item, out, depth + 1)
+            if out.room < 0:
+                return  # stop walking: a huge (or shared) structure must not cost its size
+        out.add("}")
+    elif isinstance(value, list):
+        out.add("[")
+        for i, item in enumerate(value):
+            out.add(", " if i else "")
+            _render(item, out, depth + 1)
+            if out.room < 0:
+                return
+        out.add("]")
+    else:
+        out.add(scalar_text(value))
+
+
+def scalar_text(value: Any) -> str:
+    """Plain text of a YAML scalar (also used for mapping keys, which may be any scalar)."""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, int) and not -MAX_INT <= value < MAX_INT:
+        # str() refuses integers of over 4,300 digits, and nobody reads that many anyway.
+        return f"<integer of {value.bit_length():,} bits>"
+    return str(value)

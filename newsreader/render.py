@@ -1,0 +1,178 @@
+"""Plain-text and JSON renderings of articles for the headless CLI.
+
+Text for a terminal goes through :func:`newsreader.text.inert`, so a hostile title cannot drive
+the terminal; JSON carries the values as they are (json.dumps escapes control characters).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from newsreader.index import ArticleIndex, Counts, Facets, date_text
+from newsreader.model import Article, ArticleDetail
+from newsreader.text import inert
+
+if TYPE_CHECKING:
+    from newsreader.triage import Outcome
+
+
+def status_glyph(article: Article) -> str:
+    """● published, ○ unpublished."""
+    return "●" if article.published else "○"
+
+
+def article_json(index: ArticleIndex, article: Article) -> dict[str, Any]:
+    """The JSON Lines record of one article for ``newsreader list --json``."""
+    resolved = sum(1 for r in index.resolve(article) if r.target is not None)
+    return {
+        "id": article.id,
+        "title": article.title,
+        "published": article.published,
+        "flag": article.flag if article.has_flag else None,
+        "date": date_text(article.date) or None,
+        "date_raw": article.date_raw or None,
+        "provider": article.provider,
+        "domain": article.domain,
+        "topics": list(article.topics),
+        "type": article.type,
+        "category": article.category,
+        "quality": article.quality,
+        "heat": article.heat,
+        "url": article.url,
+        "images": article.image_count,
+        "related": len(article.related),
+        "resolved": resolved,
+        "warnings": list(article.warnings),
+    }
+
+
+def detail_json(index: ArticleIndex, detail: ArticleDetail) -> dict[str, Any]:
+    """The JSON object of one article in full for ``newsreader show --json``."""
+    article = detail.article
+    record = article_json(index, article)
+    resolutions = index.resolve(article)
+    record.update(
+        excerpt=article.excerpt,
+        urls={
+            "web": article.web_url,
+            "original": article.original_url,
+            "amp": article.amp_url,
+            "cdn_amp": article.cdn_amp_url,
+        },
+        image_list=[{"url": i.url, "width": i.width, "height": i.height} for i in detail.images],
+        featured_content=detail.featured_content,
+        unknown=dict(detail.unknown),
+        related=[
+            {
+                "title": r.link.title,
+                "urls": list(r.link.urls),
+                "provider": r.link.provider,
+                "domain": r.link.domain,
+                "date": date_text(r.link.date) or None,
+                "quality": r.link.quality,
+                "target": r.target.id if r.target else None,
+            }
+            for r in resolutions
+        ],
+        backlinks=[a.id for a in index.backlinks(article.id)],
+        body=detail.body,
+    )
+    return record
+
+
+def list_line(article: Article) -> str:
+    """One line of ``newsreader list``."""
+    day = article.date.strftime("%Y-%m-%d") if article.date else "----------"
+    provider = inert(article.provider or article.domain)[:18]
+    quality = "" if article.quality is None else str(article.quality)
+    heat = "" if article.heat is None else str(article.heat)
+    return (
+        f"{status_glyph(article)} {day} {quality:>4} {heat:>4}  {provider:<18}  "
+        f"{inert(article.title) or '(no title)'}  [{inert(article.id)}]"
+    )
+
+
+def detail_lines(index: ArticleIndex, detail: ArticleDetail) -> list[str]:
+    """The human-readable form of ``newsreader show``."""
+    a = detail.article
+    lines = [
+        inert(a.title) or "(no title)",
+        f"  file       {inert(a.id)}",
+        f"  status     {'published' if a.published else 'unpublished'}"
+        + ("" if a.has_flag else " (no published key)"),
+        f"  provider   {inert(a.provider)} ({inert(a.domain)})",
+        f"  date       {date_text(a.date) or inert(a.date_raw) + ' (unparsed)'}",
+        f"  type       {inert(a.type)}   category {inert(a.category)}",
+        f"  quality    {a.quality}   heat {a.heat}",
+        f"  topics     {', '.join(inert(t) for t in a.topics)}",
+    ]
+    for label, url in (
+        ("web", a.web_url),
+        ("original", a.original_url),
+        ("amp", a.amp_url),
+        ("cdn amp", a.cdn_amp_url),
+    ):
+        if url:
+            lines.append(f"  {label:<10} {inert(url)}")
+    for image in detail.images:
+        lines.append(f"  image      {inert(image.url)} ({image.width}x{image.height})")
+    if detail.featured_content:
+        lines.append(f"  featured   {inert(detail.featured_content)}")
+    for key, value in detail.unknown:
+        lines.append(f"  {inert(key)}: {inert(value)}")
+    for warning in a.warnings:
+        lines.append(f"  warning    {inert(warning)}")
+    lines += ["", inert(a.excerpt, multiline=True)]
+    resolutions = index.resolve(a)
+    if resolutions:
+        lines += ["", f"Related ({len(resolutions)})"]
+        for r in resolutions:
+            where = f"-> {inert(r.target.id)}" if r.target else "(external)"
+            lines.append(f"  {inert(r.link.title)} — {inert(r.link.provider)} {where}")
+    backlinks = index.backlinks(a.id)
+    if backlinks:
+        lines += ["", f"Backlinks ({len(backlinks)})"]
+        lines += [f"  {inert(b.title)} [{inert(b.id)}]" for b in backlinks]
+    if detail.body.strip():
+        lines += ["", "Body", inert(detail.body, multiline=True)]
+    return lines
+
+
+def stats_lines(counts: Counts, facets: Facets, top: int = 10) -> list[str]:
+    """The human-readable form of ``newsreader stats``."""
+    lines = [
+        f"articles     {counts.total}",
+        f"published    {counts.published}",
+        f"unpublished  {counts.unpublished}",
+        f"bad files    {counts.bad}",
+    ]
+    for title, counter in (
+        ("providers", facets.providers),
+        ("topics", facets.topics),
+        ("types", facets.types),
+    ):
+        lines += ["", f"{title} ({len(counter)})"]
+        lines += [f"  {n:>6}  {inert(name)}" for name, n in counter.most_common(top)]
+    return lines
+
+
+def outcome_lines(verb: str, outcome: Outcome, dry_run: bool = False) -> list[str]:
+    """What a publish, unpublish, undo or redo did, one line per file."""
+    forward = verb != "undo"
+    prefix = "would " if dry_run else ""
+    lines = []
+    for change in outcome.changed:
+        old, new = (change.old, change.new) if forward else (change.new, change.old)
+        lines.append(f"{prefix}{verb} {inert(change.id)}: {_flag(old)} -> {_flag(new)}")
+    for failure in outcome.failed:
+        lines.append(f"failed {inert(failure.id)}: {inert(failure.message)}")
+    n = len(outcome.changed)
+    lines.append(
+        f"{prefix}{verb}: {n} changed, {len(outcome.unchanged)} unchanged, "
+        f"{len(outcome.failed)} failed"
+    )
+    return lines
+
+
+def _flag(value: bool | None) -> str:
+    return "(no key)" if value is None else str(value).lower()

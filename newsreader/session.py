@@ -1,0 +1,55 @@
+"""Per-folder session state: where the editor was (cursor, query, sort), restored next start.
+
+Stored as JSON in the platformdirs state directory, never inside the opened folder. A missing or
+corrupt file gives the default state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from newsreader.index import SORT_KEYS
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """What is restored when the folder is opened again."""
+
+    cursor: str | None = None
+    query: str = ""
+    sort: str | None = None
+    reverse: bool = False
+
+
+def load_session(path: Path) -> SessionState:
+    """Read a saved state; anything unreadable or malformed gives the default."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return SessionState()
+    if not isinstance(data, dict):
+        return SessionState()
+    cursor, query, sort, reverse = (data.get(k) for k in ("cursor", "query", "sort", "reverse"))
+    return SessionState(
+        cursor=cursor if isinstance(cursor, str) else None,
+        query=query if isinstance(query, str) else "",
+        sort=sort if sort in SORT_KEYS else None,
+        reverse=reverse if isinstance(reverse, bool) else False,
+    )
+
+
+def save_session(path: Path, state: SessionState) -> None:
+    """Write the state atomically (a crash never leaves half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".session-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(asdict(state), f)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

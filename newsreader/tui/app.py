@@ -1,0 +1,157 @@
+"""The newsreader app and its factory, ``make_app``, used by the CLI, Pilot tests and snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from newsreader.config import Settings
+from newsreader.index import ArticleIndex
+from newsreader.tui.screens.help import HelpKey, HelpScreen
+from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.detail_pane import DetailPane
+from newsreader.tui.widgets.related_panel import RelatedPanel
+
+#: Help groups by the prefix of binding ids, and for the few app keys with other ids.
+_GROUPS = {
+    "list": "Move",
+    "detail": "Read",
+    "related": "Related",
+    "app.publish": "Triage",
+    "app.undo": "Triage",
+    "app.redo": "Triage",
+    "list.toggle_mark": "Triage",
+    "app.back": "Related",
+    "app.forward": "Related",
+    "app.related": "Related",
+    "app.next_pane": "Move",
+    "app.prev_pane": "Move",
+}
+
+
+class NewsreaderApp(App[None]):
+    """A keyboard-driven reader and triage tool for one folder of article files."""
+
+    CSS_PATH = "newsreader.tcss"
+    TITLE = "newsreader"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
+    ]
+
+    def __init__(self, folder: Path, settings: Settings, notices: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.folder = folder
+        self.settings = settings
+        self.notices = list(notices)
+        self.index = ArticleIndex(folder)
+        self.sub_title = str(folder)
+
+    def get_default_screen(self) -> Screen[None]:
+        """The main screen over this folder."""
+        return MainScreen(self.index)
+
+    def on_mount(self) -> None:
+        """Apply the theme and keymap; show config notices."""
+        try:
+            self.theme = self.settings.theme
+        except Exception:  # Textual raises InvalidThemeError; any failure falls back
+            self.notices.append(f"config: unknown theme {self.settings.theme!r}")
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        for notice in self.notices:
+            self.notify(notice, title="Config", severity="warning", timeout=10)
+
+    @property
+    def main(self) -> MainScreen:
+        """The main screen (always at the bottom of the stack)."""
+        screen = self.screen_stack[0]
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    def action_help(self) -> None:
+        """Show every key, as currently bound."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(list(self.help_keys())))
+
+    def help_keys(self) -> Iterable[HelpKey]:
+        """The keys of the app, the main screen and its widgets, with the user's keymap."""
+        classes = (NewsreaderApp, MainScreen, ArticleList, DetailPane, RelatedPanel)
+        keymap = self.settings.keymap
+        seen = set()
+        for cls in classes:
+            for binding in cls.BINDINGS:
+                if not isinstance(binding, Binding) or binding.id in seen:
+                    continue
+                seen.add(binding.id)
+                keys = keymap.get(binding.id or "", binding.key)
+                group = _GROUPS.get(binding.id or "") or _GROUPS.get(
+                    (binding.id or "").split(".")[0], "App"
+                )
+                yield HelpKey(_key_names(keys), binding.description, group)
+        yield HelpKey("ctrl+p", "Command palette: every action, bulk triage, saved views", "App")
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Palette commands: every action, bulk triage and the saved views."""
+        yield from super().get_system_commands(screen)
+        main = self.main
+        commands: list[tuple[str, str, Callable[[], object]]] = [
+            (
+                "Publish / unpublish",
+                "Toggle the current article (or the marked ones)",
+                main.action_toggle_published,
+            ),
+            (
+                "Publish all in view",
+                "Publish every article the filter shows",
+                partial(main.bulk_view, True),
+            ),
+            (
+                "Unpublish all in view",
+                "Unpublish every article the filter shows",
+                partial(main.bulk_view, False),
+            ),
+            ("Mark all in view", "Mark every article the filter shows", main.mark_all),
+            ("Clear marks", "Unmark every article", main.clear_marks),
+            ("Undo", "Undo the last change", main.action_undo),
+            ("Redo", "Redo the last undone change", main.action_redo),
+            ("Sort…", "Choose the sort order", main.action_choose_sort),
+            ("Filter", "Focus the filter input", main.action_focus_query),
+            ("Clear filter", "Show every article", partial(main.set_query, "")),
+            ("Problems", "Bad files and warnings", main.action_bad_files),
+            ("Open URL", "Open the article in the browser", main.action_open_url),
+            ("Copy URL", "Copy the article URL", main.action_copy_url),
+            ("Back", "Back in the related history", main.action_back),
+            ("Forward", "Forward in the related history", main.action_forward),
+            ("Help", "Show every key", self.action_help),
+        ]
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)
+        for name, query in self.settings.saved_views.items():
+            yield SystemCommand(f"View: {name}", query, partial(main.set_query, query))
+
+
+def _key_names(keys: str) -> str:
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "exclamation_mark": "!",
+        "right_square_bracket": "]",
+        "space": "space",
+    }
+    return " / ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+def make_app(
+    folder: Path, settings: Settings | None = None, notices: Sequence[str] = ()
+) -> NewsreaderApp:
+    """Build the app for a folder: the one factory for the CLI, tests and snapshots."""
+    return NewsreaderApp(folder.resolve(), settings or Settings(), notices)

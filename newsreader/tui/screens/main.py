@@ -1,0 +1,597 @@
+"""The main screen: list, detail and related panes over one folder, and the triage actions.
+
+The screen is the router: widgets post messages, key bindings and palette commands call the same
+``action_*`` methods, and those go to the core (query, index, triage). Disk work runs in workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from newsreader import paths
+from newsreader.index import SORT_KEYS, ArticleIndex, sort_articles
+from newsreader.journal import Journal
+from newsreader.loader import load_detail
+from newsreader.model import Article, BadFile
+from newsreader.query import QueryError, parse_query
+from newsreader.session import SessionState, load_session, save_session
+from newsreader.tui.messages import IndexBatch, WriteFinished
+from newsreader.tui.screens.bad_files import BadFilesScreen
+from newsreader.tui.screens.confirm import ConfirmScreen
+from newsreader.tui.screens.sort import SortScreen
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.detail_pane import DetailPane
+from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
+from newsreader.tui.widgets.status_bar import StatusBar, StatusInfo
+from newsreader.tui.workers import UiTriage, WriteJob, index_folder, write_loop
+
+if TYPE_CHECKING:
+    from newsreader.tui.app import NewsreaderApp
+
+NARROW_WIDTH = 120
+REFRESH_DELAY = 0.25
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in the browsing history: an article, or one of its external related entries."""
+
+    article_id: str
+    external: int | None = None
+
+
+class MainScreen(Screen[None]):
+    """List, detail and related panes; triage keys; filter; sort; history."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_query", "Filter", id="app.filter"),
+        Binding("p", "toggle_published", "Publish", id="app.publish"),
+        Binding("u", "undo", "Undo", id="app.undo"),
+        Binding("ctrl+r", "redo", "Redo", id="app.redo"),
+        Binding("s", "choose_sort", "Sort", id="app.sort"),
+        Binding("r", "focus_related", "Related", id="app.related"),
+        Binding("backspace", "back", "Back", show=False, id="app.back"),
+        Binding("right_square_bracket", "forward", "Forward", show=False, id="app.forward"),
+        Binding("o", "open_url", "Open", show=False, id="app.open_url"),
+        Binding("y", "copy_url", "Copy URL", show=False, id="app.copy_url"),
+        Binding("exclamation_mark", "bad_files", "Problems", id="app.problems"),
+        Binding("escape", "escape", "Clear", show=False, id="app.escape"),
+        # Replace the screen's focus_next / focus_previous: the query input is reached with `/`.
+        Binding("tab", "cycle_panes(1)", "Next pane", show=False, id="app.next_pane"),
+        Binding("shift+tab", "cycle_panes(-1)", "Previous pane", show=False, id="app.prev_pane"),
+    ]
+
+    def __init__(self, index: ArticleIndex) -> None:
+        super().__init__()
+        self.index = index
+        self.view: list[Article] = []
+        self.marks: set[str] = set()
+        self.decisions = 0
+        self.filter_query = parse_query("")
+        self.query_error = ""
+        self.indexing = True
+        self.loaded = 0
+        self.back_stack: list[Location] = []
+        self.forward_stack: list[Location] = []
+        self.location: Location | None = None
+        self._restore: SessionState = SessionState()
+        self._refresh_pending = False
+        self._jobs: queue.Queue[WriteJob] = queue.Queue()
+        self._message = ""
+        # The article under the cursor, kept here because on unmount the list is already gone.
+        self._cursor_id: str | None = None
+        #: Set once the first full index of the folder is in (tests and benchmarks wait on it).
+        self.indexed = asyncio.Event()
+
+    @property
+    def nr_app(self) -> NewsreaderApp:
+        """The app, with its settings."""
+        from newsreader.tui.app import NewsreaderApp
+
+        assert isinstance(self.app, NewsreaderApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        """The panes; layout lives in newsreader.tcss."""
+        with Horizontal(id="query-bar"):
+            yield Input(
+                placeholder="/ filter: words  topic:AI  is:unpublished  quality>=40  -word  a OR b",
+                id="query",
+                compact=True,
+            )
+            yield Static("", id="query-error")
+        with Horizontal(id="panes"):
+            yield ArticleList(id="articles")
+            with Vertical(id="side"):
+                yield DetailPane(id="detail")
+                yield RelatedPanel(id="related")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    # --- start, stop ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        """Restore the session, start indexing and the writer."""
+        settings = self.nr_app.settings
+        self.sort_key, self.sort_reverse = settings.default_sort, settings.sort_reverse
+        if settings.restore_session:
+            self._restore = load_session(paths.session_file(self.index.root))
+            self.sort_key = self._restore.sort or self.sort_key
+            self.sort_reverse = self._restore.reverse if self._restore.sort else self.sort_reverse
+            if self._restore.query:
+                self._apply_query_text(self._restore.query)
+                self.query_one("#query", Input).value = self._restore.query
+        self._show_sort()
+        self.articles.empty_message = "Indexing…"
+        self.articles.focus()
+        self.triage = UiTriage(self.app, self.index, Journal(paths.journal_file(self.index.root)))
+        self.run_worker(
+            lambda: write_loop(self.triage, self._jobs, self.post_message),
+            thread=True,
+            group="writer",
+            description="flag writer",
+            exit_on_error=False,
+        )
+        self.run_worker(
+            lambda: index_folder(self.index.root, settings.extensions, self.post_message),
+            thread=True,
+            group="index",
+            exclusive=True,
+            description="index folder",
+            exit_on_error=False,
+        )
+        self._update_layout(self.size.width)
+        self.update_status()
+
+    def on_unmount(self) -> None:
+        """Remember where the editor was."""
+        self.save_state()
+
+    def save_state(self) -> None:
+        """Save cursor, query and sort for the next start."""
+        if self.indexing:
+            return
+        state = SessionState(
+            cursor=self._cursor_id,
+            query=self.filter_query.text,
+            sort=self.sort_key,
+            reverse=self.sort_reverse,
+        )
+        try:
+            save_session(paths.session_file(self.index.root), state)
+        except OSError as exc:
+            self.notify(f"Could not save session: {exc}", severity="warning")
+
+    def on_resize(self, event: Resize) -> None:
+        """Stack the panes on narrow terminals."""
+        self._update_layout(event.size.width)
+
+    def _update_layout(self, width: int) -> None:
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+
+    # --- widgets -------------------------------------------------------------------------
+
+    @property
+    def articles(self) -> ArticleList:
+        """The list pane."""
+        return self.query_one("#articles", ArticleList)
+
+    @property
+    def detail(self) -> DetailPane:
+        """The detail pane."""
+        return self.query_one("#detail", DetailPane)
+
+    @property
+    def related(self) -> RelatedPanel:
+        """The related panel."""
+        return self.query_one("#related", RelatedPanel)
+
+    # --- indexing ------------------------------------------------------------------------
+
+    def on_index_batch(self, message: IndexBatch) -> None:
+        """Take in freshly read files; refresh the view now and then while indexing."""
+        self.index.add_all(message.items)
+        self.loaded = message.done
+        if message.finished:
+            self.indexing = False
+            self.indexed.set()
+            self.articles.empty_message = (
+                "No articles match" if len(self.index) else ("No article files in this folder")
+            )
+            self.refresh_view()
+            self._finish_restore()
+            if self.index.bad:
+                self.notify(
+                    f"{len(self.index.bad)} files could not be read: press ! to see them",
+                    severity="warning",
+                )
+        elif not self._refresh_pending:
+            self._refresh_pending = True
+            self.set_timer(REFRESH_DELAY, self._timed_refresh)
+        self.update_status()
+
+    def _timed_refresh(self) -> None:
+        self._refresh_pending = False
+        if self.indexing:
+            self.refresh_view()
+
+    def _finish_restore(self) -> None:
+        cursor = self._restore.cursor
+        if cursor and self.articles.move_to(cursor):
+            self._restore = SessionState()
+
+    def refresh_view(self, keep: str | None = None) -> None:
+        """Recompute the view from the index with the current query and sort."""
+        current = self.articles.current
+        keep = keep or (current.id if current else self._restore.cursor)
+        rows = sort_articles(
+            self.filter_query.filter(self.index.articles), self.sort_key, self.sort_reverse
+        )
+        self.view = rows
+        self.articles.set_rows(rows, keep=keep)
+        self.update_status()
+
+    def update_status(self) -> None:
+        """Refresh the status line."""
+        counts = self.index.counts()
+        shown = self.view
+        self.query_one(StatusBar).show_info(
+            StatusInfo(
+                shown=len(shown),
+                total=counts.total,
+                published=counts.published,
+                unpublished=counts.unpublished,
+                marked=len(self.marks),
+                bad=counts.bad,
+                decisions=self.decisions,
+                query=self.filter_query.text,
+                loading=f"indexing… {self.loaded:,} files" if self.indexing else "",
+                message=self._message,
+            )
+        )
+
+    # --- list and detail -----------------------------------------------------------------
+
+    @on(ArticleList.Highlighted)
+    def _on_highlighted(self, message: ArticleList.Highlighted) -> None:
+        self._cursor_id = message.article.id if message.article else None
+        if message.article is None:
+            self.location = None
+            self.detail.show_message(
+                "No article selected" if self.indexing is False else "Indexing…"
+            )
+            self.related.show([], [])
+            return
+        self.show_location(Location(message.article.id))
+
+    def show_location(self, location: Location) -> None:
+        """Show an article (or one of its external related entries) in the side panes."""
+        self.location = location
+        article = self.index.get(location.article_id)
+        if article is None:
+            self.detail.show_message(f"{location.article_id} is gone from the folder")
+            self.related.show([], [])
+            return
+        detail = load_detail(self.index.root, article.id)
+        if isinstance(detail, BadFile):
+            self.detail.show_summary(article)
+            self.notify(f"{article.id}: {detail.describe()}", severity="error")
+        elif location.external is not None and location.external < len(detail.related):
+            self.detail.show_related_entry(detail.related[location.external], article.title)
+        else:
+            self.detail.show_detail(detail, backlinks_count=len(self.index.backlinks(article.id)))
+        rows = [RelatedRow(r.link, r.target, r.index) for r in self.index.resolve(article)]
+        self.related.show(rows, self.index.backlinks(article.id))
+
+    @on(ArticleList.ToggleMark)
+    def _on_toggle_mark(self, message: ArticleList.ToggleMark) -> None:
+        self.marks ^= {message.article_id}
+        self.articles.set_marks(self.marks)
+        self.update_status()
+
+    # --- related and history -------------------------------------------------------------
+
+    @on(RelatedPanel.OpenArticle)
+    def _on_open_article(self, message: RelatedPanel.OpenArticle) -> None:
+        self.go(Location(message.article_id))
+
+    @on(RelatedPanel.ShowExternal)
+    def _on_show_external(self, message: RelatedPanel.ShowExternal) -> None:
+        if self.location is not None:
+            self.go(Location(self.location.article_id, message.index))
+
+    def go(self, location: Location) -> None:
+        """Follow a link: the current place goes on the back stack."""
+        if self.location is not None and self.location != location:
+            self.back_stack.append(self.location)
+            self.forward_stack.clear()
+        self._visit(location)
+
+    def _visit(self, location: Location) -> None:
+        moved = location.external is not None or self.articles.move_to(location.article_id)
+        if not moved and location.article_id in self.index:
+            self.notify("That article is not in the current view", severity="information")
+        self.show_location(location)
+
+    def action_back(self) -> None:
+        """Go back in the related-browsing history."""
+        if not self.back_stack:
+            self.notify("Nothing to go back to")
+            return
+        if self.location is not None:
+            self.forward_stack.append(self.location)
+        self._visit(self.back_stack.pop())
+
+    def action_forward(self) -> None:
+        """Go forward in the related-browsing history."""
+        if not self.forward_stack:
+            self.notify("Nothing to go forward to")
+            return
+        if self.location is not None:
+            self.back_stack.append(self.location)
+        self._visit(self.forward_stack.pop())
+
+    def action_cycle_panes(self, step: int) -> None:
+        """Move the focus to the next (or previous) of list, detail and related."""
+        panes = [self.articles, self.detail, self.related]
+        focused = self.app.focused
+        if focused in panes:
+            panes[(panes.index(focused) + step) % len(panes)].focus()  # type: ignore[arg-type]
+        else:
+            self.articles.focus()
+
+    def action_focus_related(self) -> None:
+        """Jump to the related panel."""
+        self.related.focus()
+
+    # --- query and sort ------------------------------------------------------------------
+
+    def action_focus_query(self) -> None:
+        """Focus the filter input."""
+        self.query_one("#query", Input).focus()
+
+    @on(Input.Changed, "#query")
+    def _on_query_changed(self, message: Input.Changed) -> None:
+        if self._apply_query_text(message.value):
+            self.refresh_view()
+
+    def _apply_query_text(self, text: str) -> bool:
+        error = self.query_one("#query-error", Static)
+        try:
+            query = parse_query(text)
+        except QueryError as exc:
+            self.query_error = str(exc)
+            error.update(f"⚠ {exc}")
+            error.add_class("-shown")
+            return False
+        self.query_error = ""
+        error.update("")
+        error.remove_class("-shown")
+        self.filter_query = query
+        return True
+
+    @on(Input.Submitted, "#query")
+    def _on_query_submitted(self) -> None:
+        self.articles.focus()
+
+    def set_query(self, text: str) -> None:
+        """Replace the query (saved views, palette) and refresh the view."""
+        self.query_one("#query", Input).value = text
+        if self._apply_query_text(text):
+            self.refresh_view()
+
+    def action_escape(self) -> None:
+        """Clear the query when typing in it; otherwise clear the marks."""
+        field = self.query_one("#query", Input)
+        if field.has_focus:
+            field.value = ""
+            self.articles.focus()
+        else:
+            self.clear_marks()
+
+    def clear_marks(self) -> None:
+        """Unmark every article."""
+        self.marks.clear()
+        self.articles.set_marks(self.marks)
+        self.update_status()
+
+    def action_choose_sort(self) -> None:
+        """Choose the sort key and direction."""
+
+        def chosen(result: tuple[str, bool] | None) -> None:
+            if result:
+                self.set_sort(*result)
+
+        self.app.push_screen(SortScreen(list(SORT_KEYS), self.sort_key, self.sort_reverse), chosen)
+
+    def set_sort(self, key: str, reverse: bool) -> None:
+        """Sort the view."""
+        self.sort_key, self.sort_reverse = key, reverse
+        self._show_sort()
+        self.refresh_view()
+
+    def _show_sort(self) -> None:
+        # The list's arrow shows the direction rows run in: ▼ means largest / newest first.
+        descending = SORT_KEYS[self.sort_key] != self.sort_reverse
+        self.articles.set_sort_label(self.sort_key, descending)
+
+    # --- triage --------------------------------------------------------------------------
+
+    def action_toggle_published(self) -> None:
+        """p: toggle the current article, or (after confirming) all marked ones."""
+        if self.marks:
+            marked = [a for a in self.index.articles if a.id in self.marks]
+            publish = not all(a.published for a in marked)
+            self.confirm_bulk(marked, publish, "marked")
+            return
+        current = self.articles.current
+        if current is None:
+            return
+        landed = None
+        if self.nr_app.settings.advance_on_publish:
+            self.articles.action_cursor_down()
+            after = self.articles.current
+            landed = after.id if after is not None and after is not current else None
+        action = "unpublish" if current.published else "publish"
+        self._jobs.put(WriteJob(action, (current.id,), landed=landed))
+
+    def confirm_bulk(self, articles: list[Article], publish: bool, what: str) -> None:
+        """Ask before changing many articles; the question states the count."""
+        verb = "Publish" if publish else "Unpublish"
+        todo = [a.id for a in articles if a.published != publish]
+        if not todo:
+            self.notify(f"All {len(articles)} {what} articles are already {verb.lower()}ed")
+            return
+        noun = "article" if len(todo) == 1 else "articles"
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._jobs.put(
+                    WriteJob(verb.lower(), tuple(todo), f"{verb.lower()} {len(todo)} {what}")
+                )
+                if what == "marked":
+                    self.clear_marks()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{verb} {len(todo)} {what} {noun}?",
+                f"{len(articles) - len(todo)} already {verb.lower()}ed",
+            ),
+            confirmed,
+        )
+
+    def bulk_view(self, publish: bool) -> None:
+        """Publish or unpublish every article in the view (palette)."""
+        self.confirm_bulk(list(self.view), publish, "shown")
+
+    def mark_all(self) -> None:
+        """Mark every article in the view (palette)."""
+        self.marks |= {a.id for a in self.view}
+        self.articles.set_marks(self.marks)
+        self.update_status()
+
+    def action_undo(self) -> None:
+        """Undo the last change (also one made in an earlier session)."""
+        self._queue_step("undo")
+
+    def action_redo(self) -> None:
+        """Redo the last undone change."""
+        self._queue_step("redo")
+
+    def _queue_step(self, action: str) -> None:
+        # The journal names files by id: until the index holds them all, the step would fail
+        # on files not read yet and still be marked done in the journal.
+        if self.indexing:
+            self.notify(f"Still reading the folder: {action} once it is indexed")
+            return
+        self._jobs.put(WriteJob(action))
+
+    def on_write_finished(self, message: WriteFinished) -> None:
+        """Show what a write did; refresh the rows it touched, keeping the cursor."""
+        outcome = message.outcome
+        if outcome is None:
+            self.notify(f"Nothing to {message.action}")
+            return
+        n = len(outcome.changed)
+        sign = -1 if message.action == "undo" else 1
+        self.decisions += sign * n
+        touched = [c.id for c in outcome.changed] + [f.id for f in outcome.failed]
+        if any(article_id not in self.index for article_id in touched):
+            self.refresh_view()  # a file vanished: its row goes
+        for article_id in touched:
+            self._refresh_row(article_id)
+        if outcome.changed:
+            label = outcome.batch.label if outcome.batch else message.action
+            prefix = {"undo": "Undid ", "redo": "Redid "}.get(message.action, "")
+            names = outcome.changed[0].id if n == 1 else f"{n} articles"
+            self._message = f"{prefix}{label}: {names}"
+            self.notify(self._message, timeout=3)
+        for failure in outcome.failed:
+            self.notify(
+                f"{failure.id}: {failure.message} (reloaded from disk)", severity="error", timeout=8
+            )
+        self._undo_advance(message)
+        self.update_status()
+        if self.location is not None and self.location.article_id in touched:
+            self.show_location(self.location)
+
+    def _undo_advance(self, message: WriteFinished) -> None:
+        """After a failed ``p``, put the cursor back on its article if the user has not moved."""
+        outcome = message.outcome
+        if outcome is None or not outcome.failed or message.landed is None:
+            return
+        current = self.articles.current
+        if current is not None and current.id == message.landed:
+            self.articles.move_to(outcome.failed[0].id)
+
+    def _refresh_row(self, article_id: str) -> None:
+        article = self.index.get(article_id)
+        if article is not None:
+            # The view is the list's row list itself (set_rows keeps it), so this updates both.
+            self.articles.update_row(article)
+
+    # --- other actions -------------------------------------------------------------------
+
+    def _current_url(self) -> str | None:
+        current = self.articles.current
+        url = current.url if current else ""
+        if not url:
+            self.notify("This article has no URL", severity="warning")
+            return None
+        return url
+
+    def action_open_url(self) -> None:
+        """Open the article's URL in the browser (http and https only)."""
+        url = self._current_url()
+        if url is None:
+            return
+        if not url.lower().startswith(("http://", "https://")):
+            self.notify("Only http and https URLs are opened", severity="warning")
+            return
+        self._open_in_browser(url)
+        self.notify("Opening in the browser…")
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def _open_in_browser(self, url: str) -> None:
+        if not webbrowser.open(url):
+            self.app.call_from_thread(
+                self.notify, "No browser could be started", severity="warning"
+            )
+
+    def action_copy_url(self) -> None:
+        """Copy the article's URL to the clipboard."""
+        url = self._current_url()
+        if url is not None:
+            self.app.copy_to_clipboard(url)
+            self.notify("Copied the URL")
+
+    def action_bad_files(self) -> None:
+        """Show the files that could not be read and the warnings."""
+        warnings = [
+            (a.id, w) for a in sorted(self.index.articles, key=lambda a: a.id) for w in a.warnings
+        ]
+
+        def chosen(article_id: str | None) -> None:
+            if article_id and not self.articles.move_to(article_id):
+                self.set_query("")
+                self.articles.move_to(article_id)
+
+        self.app.push_screen(BadFilesScreen(self.index.bad, warnings), chosen)
+
+
+def folder_title(root: Path) -> str:
+    """The window title for a folder."""
+    return f"newsreader — {root}"

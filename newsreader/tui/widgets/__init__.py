@@ -1,0 +1,1 @@
+"""Widgets of the newsreader TUI: the article list, the detail pane and the related panel."""

@@ -1,0 +1,317 @@
+"""The detail pane: every field of one article, laid out for reading, scrollable from the keyboard.
+
+The pane is a fixed stack of sections (title, source, fields, URLs, images, ...), each a
+:class:`~textual.widgets.Static` holding a Rich renderable. Showing an article updates the
+sections and hides the empty ones, so nothing is mounted or removed while the user reads.
+
+Everything that comes from a file is untrusted: it goes through :func:`newsreader.text.inert`
+and into Rich ``Text`` as plain text, never as markup, so ``[bold]`` in a title shows literally
+and an ESC in an excerpt becomes a visible glyph instead of a terminal command.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from newsreader.model import Article, ArticleDetail, Image, RelatedEntry
+from newsreader.text import inert
+
+#: The sections of the pane, top to bottom; each is a Static with id ``detail-<name>``.
+SECTIONS: tuple[str, ...] = (
+    "message",
+    "context",
+    "title",
+    "source",
+    "fields",
+    "urls",
+    "images",
+    "featured",
+    "unknown",
+    "warnings",
+    "path",
+    "excerpt",
+    "body",
+)
+
+#: What a section holds: a Rich renderable, or None to hide the section.
+Sections = dict[str, RenderableType | None]
+
+NO_ARTICLE = "No article selected"
+
+
+def format_datetime(date: datetime | None, raw: str = "") -> str:
+    """``YYYY-MM-DD HH:MM UTC``; the raw text marked "(unparsed)" when it did not parse."""
+    if date is None:
+        return f"{inert(raw)} (unparsed)" if raw else ""
+    if date.tzinfo is not None:
+        date = date.astimezone(UTC)
+    # A naive timestamp has no zone to convert from; the format's timestamps are UTC.
+    return date.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def published_state(article: Article) -> str:
+    """The published state in words, following Jekyll's rule (only ``false`` hides)."""
+    if not article.has_flag:
+        return "● published (no flag)"
+    if article.flag is None:
+        return "● published (flag is not true/false)"
+    return "● published" if article.flag else "○ unpublished"
+
+
+def _plain(value: str) -> Text:
+    """One line of file text, made inert."""
+    return Text(inert(value))
+
+
+def _heading(label: str) -> Text:
+    return Text(label, style="bold underline")
+
+
+def _grid(rows: Iterable[tuple[str, str]]) -> Table | None:
+    """A two-column label/value grid of the rows with a value, or None if none has one."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    # Long URLs must wrap rather than be cut: fold breaks them anywhere.
+    table.add_column(overflow="fold")
+    for label, value in rows:
+        if value:
+            table.add_row(_plain(label), _plain(value))
+    return table if table.row_count else None
+
+
+def _titled(label: str, body: RenderableType | None) -> RenderableType | None:
+    return None if body is None else Group(_heading(label), body)
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _images(images: Sequence[Image], logos: Sequence[Image] = ()) -> RenderableType | None:
+    """One line per image: URL, then WIDTHxHEIGHT and title when known."""
+    lines: list[Text] = []
+    for prefix, group in (("", images), ("logo ", logos)):
+        for image in group:
+            line = Text(prefix, style="dim")
+            line.append(inert(image.url) or "(no url)")
+            if image.width is not None or image.height is not None:
+                size = f"{_number(image.width) or '?'}x{_number(image.height) or '?'}"
+                line.append(f"  {size}", style="dim")
+            if image.title:
+                line.append(f"  {inert(image.title)}", style="italic")
+            lines.append(line)
+    return _titled(f"Images ({len(images)})", Group(*lines)) if lines else None
+
+
+def _article_urls(article: Article) -> Table | None:
+    return _grid(
+        [
+            ("Web", article.web_url),
+            ("Original", article.original_url),
+            ("AMP", article.amp_url),
+            ("CDN AMP", article.cdn_amp_url),
+        ]
+    )
+
+
+def _source(provider: str, domain: str) -> Text | None:
+    parts = [inert(p) for p in (provider, domain) if p]
+    return Text(" · ".join(parts), style="italic") if parts else None
+
+
+def _multiline(text: str) -> Text | None:
+    return Text(inert(text, multiline=True)) if text.strip() else None
+
+
+def _warnings(warnings: Sequence[str]) -> Text | None:
+    if not warnings:
+        return None
+    return Text("\n".join(f"⚠ {inert(w)}" for w in warnings))
+
+
+def _article_sections(article: Article, extra_fields: Sequence[tuple[str, str]]) -> Sections:
+    """The sections every view of an article shares (summary and full detail)."""
+    date = format_datetime(article.date, article.date_raw) or "(missing)"
+    fields = [
+        ("Date", date),
+        ("Type", article.type),
+        ("Category", article.category),
+        ("Quality", _number(article.quality)),
+        ("Heat", _number(article.heat)),
+        ("State", published_state(article)),
+        ("Topics", ", ".join(article.topics)),
+        *extra_fields,
+    ]
+    return {
+        "title": Text(inert(article.title) or "(untitled)"),
+        "source": _source(article.provider, article.domain),
+        "fields": _grid(fields),
+        "urls": _titled("URLs", _article_urls(article)),
+        "warnings": _warnings(article.warnings),
+        "path": Text.assemble(("File  ", "bold"), inert(article.id)),
+        "excerpt": _titled("Excerpt", _multiline(article.excerpt)),
+    }
+
+
+def detail_sections(detail: ArticleDetail, backlinks_count: int = 0) -> Sections:
+    """The sections for a fully parsed article."""
+    article = detail.article
+    counts = [("Related", str(len(detail.related))), ("Backlinks", str(backlinks_count))]
+    sections = _article_sections(article, counts)
+    sections["images"] = _images(detail.images, detail.provider_images)
+    sections["featured"] = _titled("Featured content", _multiline(detail.featured_content))
+    sections["unknown"] = _titled("Other keys", _grid(detail.unknown))
+    sections["body"] = _titled("Body", _multiline(detail.body))
+    return sections
+
+
+def summary_sections(article: Article) -> Sections:
+    """The sections for an article known only by its summary record (full parse pending)."""
+    counts = [
+        ("Related", str(len(article.related))),
+        ("Images", str(article.image_count) if article.image_count else ""),
+    ]
+    return _article_sections(article, counts)
+
+
+def related_entry_sections(entry: RelatedEntry, parent_title: str) -> Sections:
+    """The sections for an external related entry: its own fields as its listing gives them."""
+    link = entry.link
+    context = Text("↗ Related story, not in this folder · listed by ", style="dim")
+    context.append(inert(parent_title) or "(untitled)", style="dim italic")
+    fields = [
+        ("Date", format_datetime(link.date)),
+        ("Type", entry.type),
+        ("Quality", _number(link.quality)),
+    ]
+    return {
+        "context": context,
+        "title": Text(inert(link.title) or "(untitled)"),
+        "source": _source(link.provider, link.domain),
+        "fields": _grid(fields),
+        "urls": _titled("URLs", _grid(("URL", url) for url in link.urls)),
+        "images": _images(entry.images),
+        "unknown": _titled("All fields", _grid(entry.fields)),
+        "excerpt": _titled("Excerpt", _multiline(entry.excerpt)),
+    }
+
+
+def render_plain(renderables: Iterable[RenderableType], width: int = 100) -> str:
+    """Render Rich renderables to plain text at a fixed width, a blank line between them."""
+    console = Console(
+        file=io.StringIO(), width=width, record=True, color_system=None, legacy_windows=False
+    )
+    for number, renderable in enumerate(renderables):
+        if number:
+            console.print()  # the blank line the pane's CSS margin draws between sections
+        console.print(renderable)
+    # Grids pad their cells to the column width; trailing blanks carry no information.
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
+
+
+class DetailPane(VerticalScroll):
+    """Shows one article in full, an article's summary, an external related entry or a message."""
+
+    DEFAULT_CSS = """
+    DetailPane {
+        padding: 0 1;
+        background: $surface;
+        scrollbar-gutter: stable;
+        &:focus {
+            background-tint: $foreground 5%;
+        }
+        & > Static {
+            width: 1fr;
+            margin-bottom: 1;
+        }
+        & > #detail-message {
+            color: $text-muted;
+            text-style: italic;
+            margin-top: 1;
+        }
+        & > #detail-context {
+            margin-bottom: 0;
+        }
+        & > #detail-title {
+            color: $text-primary;
+            text-style: bold;
+            margin-bottom: 0;
+        }
+        & > #detail-warnings {
+            color: $text-warning;
+            background: $warning-muted;
+            padding: 0 1;
+        }
+        & > #detail-path {
+            color: $text-muted;
+        }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Scroll down", show=False, id="detail.scroll_down"),
+        Binding("k", "scroll_up", "Scroll up", show=False, id="detail.scroll_up"),
+    ]
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._sections: Sections = {"message": Text(NO_ARTICLE)}
+
+    def compose(self) -> ComposeResult:
+        """One Static per section; markup is off because section content is never markup."""
+        for name in SECTIONS:
+            content = self._sections.get(name)
+            static = Static(content or "", id=f"detail-{name}", markup=False)
+            static.display = content is not None
+            yield static
+
+    @property
+    def sections(self) -> Sections:
+        """The shown sections by name (absent or None: hidden)."""
+        return dict(self._sections)
+
+    def export_text(self, width: int = 100) -> str:
+        """The pane's content as plain text, rendered at ``width`` columns."""
+        shown = (self._sections.get(name) for name in SECTIONS)
+        return render_plain((r for r in shown if r is not None), width)
+
+    def show_detail(self, detail: ArticleDetail, *, backlinks_count: int = 0) -> None:
+        """Show a fully parsed article."""
+        self._show(detail_sections(detail, backlinks_count))
+
+    def show_summary(self, article: Article) -> None:
+        """Show what the index knows about an article, e.g. while its full parse loads."""
+        self._show(summary_sections(article))
+
+    def show_related_entry(self, entry: RelatedEntry, parent_title: str) -> None:
+        """Show an external related entry of the article titled ``parent_title``."""
+        self._show(related_entry_sections(entry, parent_title))
+
+    def show_message(self, text: str) -> None:
+        """Show a message instead of an article (e.g. "No article selected")."""
+        self._show({"message": Text(inert(text, multiline=True))})
+
+    def _show(self, sections: Sections) -> None:
+        self._sections = sections
+        if not self.is_mounted:
+            return  # compose() picks the sections up
+        for name in SECTIONS:
+            content = sections.get(name)
+            static = self.query_one(f"#detail-{name}", Static)
+            static.update(content or "")
+            static.display = content is not None
+        # A new article starts at its top, not where the previous one was scrolled to.
+        self.scroll_home(animate=False, immediate=True)

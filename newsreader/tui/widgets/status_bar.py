@@ -1,0 +1,58 @@
+"""The status line: query state, counts, decisions and progress, on one row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widgets import Static
+
+from newsreader.text import inert
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    """Everything the status line shows; the screen fills it in."""
+
+    shown: int = 0
+    total: int = 0
+    published: int = 0
+    unpublished: int = 0
+    marked: int = 0
+    bad: int = 0
+    decisions: int = 0
+    query: str = ""
+    loading: str = ""
+    message: str = ""
+
+
+class StatusBar(Static):
+    """Shows a :class:`StatusInfo`; it decides nothing."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        background: $panel;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    def show_info(self, info: StatusInfo) -> None:
+        """Render the given state."""
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if info.loading:
+            text.append(f"{info.loading}  ", style="bold yellow")
+        text.append(f"{info.shown:,}/{info.total:,} shown", style="bold")
+        text.append(f"  ● {info.published:,}  ○ {info.unpublished:,}")
+        if info.marked:
+            text.append(f"  ✚ {info.marked:,} marked", style="bold")
+        if info.bad:
+            text.append(f"  ! {info.bad:,} bad", style="red")
+        text.append(f"  decisions {info.decisions}")
+        if info.query:
+            text.append("  query: ")
+            text.append(inert(info.query), style="italic")
+        if info.message:
+            text.append(f"  {inert(info.message)}", style="cyan")
+        self.update(text)

@@ -1,0 +1,18 @@
+"""Shared fixtures: every test gets its own platformdirs locations (config, state, cache, data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Point XDG_* at a private temp folder so tests never touch the user's files."""
+    home = tmp_path_factory.mktemp("xdg")
+    for name in ("CONFIG", "STATE", "CACHE", "DATA"):
+        monkeypatch.setenv(f"XDG_{name}_HOME", str(home / name.lower()))
+    return home
