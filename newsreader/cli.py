@@ -6,6 +6,7 @@ Every error is one line on stderr and a non-zero exit code; no traceback for bad
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from newsreader import __version__, paths
 from newsreader.config import Settings, load_settings
 from newsreader.folder import FolderError, build_index
 from newsreader.index import SORT_KEYS, ArticleIndex, sort_articles
-from newsreader.journal import Journal
+from newsreader.journal import Journal, JournalError
 from newsreader.loader import load_detail
 from newsreader.model import Article, ArticleDetail, BadFile
 from newsreader.query import QueryError, parse_query
@@ -28,6 +29,7 @@ from newsreader.render import (
     outcome_lines,
     stats_lines,
 )
+from newsreader.text import inert
 from newsreader.triage import Outcome, Triage
 
 COMMANDS = ("list", "show", "stats", "check", "publish", "unpublish", "undo", "redo")
@@ -42,15 +44,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         if args and args[0] in COMMANDS:
+            _tolerant_stdout()
             return _run_command(args)
         return _run_app(args)
-    except (CliError, FolderError, QueryError) as exc:
-        print(f"newsreader: {exc}", file=sys.stderr)
+    except (CliError, FolderError, QueryError, JournalError) as exc:
+        print(f"newsreader: {inert(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _tolerant_stdout() -> None:
+    """Let ids and titles that cannot be encoded print as escapes instead of raising.
+
+    A file name that is not valid UTF-8 reaches us with lone surrogates; under a strict UTF-8
+    locale printing it would raise. ``backslashreplace`` (already stderr's default) writes
+    ``\\udcff``, which inside a JSON string is exactly the escape of that character, so
+    ``--json`` output stays valid JSON.
+    """
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="backslashreplace")
 
 
 def _settings() -> Settings:
@@ -212,8 +227,6 @@ def _cmd_check(ns: argparse.Namespace, index: ArticleIndex, settings: Settings, 
             indent=2,
         )
     else:
-        from newsreader.text import inert
-
         for bad in index.bad:
             out.write(f"bad   {inert(bad.id)}: {inert(bad.describe())}\n")
         for article_id, warning in warnings:
@@ -234,7 +247,9 @@ def _cmd_publish(
     triage = Triage(index, Journal(paths.journal_file(index.root)))
     if ns.dry_run:
         changes, missing = triage.plan(ids, published)
-        outcome = Outcome(changed=changes, failed=missing)
+        planned = {c.id for c in changes}
+        unchanged = [i for i in dict.fromkeys(ids) if i not in planned and i in index]
+        outcome = Outcome(changed=changes, unchanged=unchanged, failed=missing)
     else:
         outcome = triage.set_published(ids, published)
     return _report(out, ns.json, ns.command, outcome, dry_run=ns.dry_run)
@@ -266,9 +281,12 @@ def _report(out: TextIO, as_json: bool, verb: str, outcome: Outcome, dry_run: bo
     else:
         out.write("\n".join(outcome_lines(verb, outcome, dry_run=dry_run)) + "\n")
     for failure in outcome.failed:
-        print(f"newsreader: {failure.id}: {failure.message}", file=sys.stderr)
+        print(f"newsreader: {inert(failure.id)}: {inert(failure.message)}", file=sys.stderr)
     return 1 if outcome.failed else 0
 
 
 def _emit(out: TextIO, value: Any, indent: int | None = None) -> None:
-    out.write(json.dumps(value, ensure_ascii=False, indent=indent) + "\n")
+    # Escape everything non-ASCII when the stream is not UTF-8: an unencodable character
+    # would otherwise come out as a Python escape, which is not valid JSON.
+    utf8 = (getattr(out, "encoding", None) or "").lower().replace("-", "") == "utf8"
+    out.write(json.dumps(value, ensure_ascii=not utf8, indent=indent) + "\n")

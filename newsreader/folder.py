@@ -1,7 +1,7 @@
 """Open a folder: check it, find its article files and build the index.
 
 This is the one entry point the CLI and the app use to index a folder, so that both always see
-the same articles, the same bad files and (later) the same cache.
+the same articles, the same bad files and the same cache.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from newsreader.index import ArticleIndex
+from newsreader.indexer import IndexUpdate, index_updates
 from newsreader.loader import DEFAULT_EXTENSIONS, find_files, load_file
 from newsreader.model import Article, BadFile
 
@@ -22,24 +23,38 @@ class FolderError(Exception):
 
 def check_folder(folder: Path) -> Path:
     """Return the folder's absolute path, or raise FolderError with a one-line reason."""
-    if not folder.exists():
-        raise FolderError(f"no such folder: {folder}")
-    if not folder.is_dir():
-        raise FolderError(f"not a folder: {folder}")
     try:
+        # exists() and is_dir() raise (rather than answer False) for a name too long, a
+        # parent without search permission and the like.
+        if not folder.exists():
+            raise FolderError(f"no such folder: {folder}")
+        if not folder.is_dir():
+            raise FolderError(f"not a folder: {folder}")
         next(iter(folder.iterdir()), None)
+        return folder.resolve()
     except OSError as exc:
         raise FolderError(f"cannot read folder {folder}: {exc.strerror or exc}") from None
-    return folder.resolve()
 
 
-def build_index(folder: Path, extensions: Iterable[str] = DEFAULT_EXTENSIONS) -> ArticleIndex:
-    """Index every article file of a folder (raises FolderError if it cannot be opened)."""
+def build_index(
+    folder: Path, extensions: Iterable[str] = DEFAULT_EXTENSIONS, *, use_cache: bool = True
+) -> ArticleIndex:
+    """Index every article file of a folder (raises FolderError if it cannot be opened).
+
+    The same fast path as the app: cached summaries, re-reading only new or changed files.
+    """
     root = check_folder(folder)
     index = ArticleIndex(root)
-    for batch in iter_batches(root, extensions):
-        index.add_all(batch)
+    for update in index_updates(root, extensions, use_cache=use_cache):
+        apply_update(index, update)
     return index
+
+
+def apply_update(index: ArticleIndex, update: IndexUpdate) -> None:
+    """Merge one batch of indexing results into an index."""
+    index.add_all(update.items)
+    for article_id in update.removed:
+        index.discard(article_id)
 
 
 def iter_batches(

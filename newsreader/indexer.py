@@ -20,10 +20,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsreader.cache import cache_path, load_cache, save_cache
+from newsreader.cache import CacheError, cache_path, load_cache, save_cache
 from newsreader.loader import DEFAULT_EXTENSIONS, FoundFile, find_files, load_file
 from newsreader.model import Article, BadFile, FileStamp
-from newsreader.records import Record, RecordError, from_record, record_key, to_record
+from newsreader.records import Record, RecordError, from_record, to_record
 
 #: Files to parse before worker processes are worth their start-up.
 PARALLEL_THRESHOLD = 3000
@@ -89,10 +89,6 @@ class _Parallel:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _convert(records: Iterable[Record]) -> list[Article | BadFile]:
-    return [from_record(r) for r in records]
-
-
 def index_updates(
     root: Path,
     extensions: Iterable[str] = DEFAULT_EXTENSIONS,
@@ -101,63 +97,112 @@ def index_updates(
     parallel: bool = True,
 ) -> Iterator[IndexUpdate]:
     """Index ``root``, yielding batches as they are ready (see the module docstring)."""
-    cached = load_cache(cache_path(root)) if use_cache else {}
-    known: dict[str, Record] = {}
-    try:
-        items = _convert(cached.values())
-    except RecordError:
-        cached, items = {}, []
-    for start in range(0, len(items), BATCH):
-        yield IndexUpdate(items[start : start + BATCH])
-    del items
-    pending: list[FoundFile] = []
+    state = _State(root)
+    if use_cache:
+        yield from state.load_cache()
     pool: _Parallel | None = None
-    done = 0
-    changed = False
-    for f in find_files(root, extensions):
-        record = cached.get(f.id)
-        if record is not None and record_key(record) == (f.id, f.size, f.mtime_ns):
-            known[f.id] = record
-            done += 1
-            continue
-        pending.append(f)
-        if pool is None and parallel and len(pending) >= PARALLEL_THRESHOLD:
-            pool = _Parallel(root)
-        if pool is not None and len(pending) >= CHUNK:
-            pool.submit(pending)
-            pending = []
-        elif pool is None and len(pending) >= CHUNK:
-            # Few files so far: parse here, and show them without waiting for the walk.
-            fresh = parse_records(root, pending[: CHUNK // 4])
-            pending = pending[CHUNK // 4 :]
-            done, changed = done + len(fresh), True
-            known.update((record_key(r)[0], r) for r in fresh)
-            yield IndexUpdate(_convert(fresh), done=done)
-        for fresh in pool.ready(wait=False) if pool else ():
-            done, changed = done + len(fresh), True
-            known.update((record_key(r)[0], r) for r in fresh)
-            yield IndexUpdate(_convert(fresh), done=done)
+    pending: list[FoundFile] = []
     try:
+        for f in find_files(root, extensions):
+            if state.is_fresh(f):
+                continue
+            pending.append(f)
+            if pool is None and parallel and len(pending) >= PARALLEL_THRESHOLD:
+                pool = _Parallel(root)
+            if pool is not None and len(pending) >= CHUNK:
+                pool.submit(pending)
+                pending = []
+            elif pool is None and len(pending) >= CHUNK // 4:
+                # Few files so far: parse here, and show them without waiting for the walk.
+                yield state.take(parse_records(root, pending))
+                pending = []
+            for records in pool.ready(wait=False) if pool else ():
+                yield state.take(records)
         if pool is not None and pending:
             pool.submit(pending)
-            pending = []
-        for start in range(0, len(pending), CHUNK // 4):
-            fresh = parse_records(root, pending[start : start + CHUNK // 4])
-            done, changed = done + len(fresh), True
-            known.update((record_key(r)[0], r) for r in fresh)
-            yield IndexUpdate(_convert(fresh), done=done)
-        for fresh in pool.ready(wait=True) if pool else ():
-            done, changed = done + len(fresh), True
-            known.update((record_key(r)[0], r) for r in fresh)
-            yield IndexUpdate(_convert(fresh), done=done)
+        elif pending:
+            yield state.take(parse_records(root, pending))
+        for records in pool.ready(wait=True) if pool else ():
+            yield state.take(records)
     finally:
         if pool is not None:
             pool.close()
-    removed = [i for i in cached if i not in known]
-    notice = ""
-    if use_cache and (changed or removed or len(known) != len(cached)):
+    yield state.finish(save=use_cache)
+
+
+class _State:
+    """What one indexing run knows: every file's item, and which of them the walk has seen."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.items: dict[str, Article | BadFile] = {}
+        self.bad_sigs: dict[str, tuple[int, int]] = {}
+        self.seen: set[str] = set()
+        self.done = 0
+        self.changed = False
+
+    def load_cache(self) -> Iterator[IndexUpdate]:
         try:
-            save_cache(cache_path(root), known.values())
-        except OSError as exc:
-            notice = f"could not save the index cache: {exc}"
-    yield IndexUpdate(removed=removed, done=done, finished=True, notice=notice)
+            for chunk in load_cache(cache_path(self.root)):
+                yield IndexUpdate(self._add(chunk))
+        except (RecordError, CacheError):
+            # Well-framed but wrong inside: forget everything it gave, rebuild from the files.
+            removed = list(self.items)
+            self.items.clear()
+            self.bad_sigs.clear()
+            yield IndexUpdate(removed=removed)
+
+    def _add(self, records: list[Record]) -> list[Article | BadFile]:
+        items = []
+        for record in records:
+            item = from_record(record)
+            if isinstance(item, BadFile):
+                self.bad_sigs[item.id] = (record[2], record[3])
+            self.items[item.id] = item
+            items.append(item)
+        return items
+
+    def is_fresh(self, f: FoundFile) -> bool:
+        """True (and counted) when the known item was read from the file as it is now."""
+        item = self.items.get(f.id)
+        if isinstance(item, Article):
+            sig: tuple[int, int] | None = (item.stamp.size, item.stamp.mtime_ns)
+        else:
+            sig = self.bad_sigs.get(f.id)
+        if sig != (f.size, f.mtime_ns):
+            return False
+        self.seen.add(f.id)
+        self.done += 1
+        return True
+
+    def take(self, records: list[Record]) -> IndexUpdate:
+        """Freshly parsed records: remember them and make an update."""
+        self.changed = True
+        items = self._add(records)
+        self.seen.update(i.id for i in items)
+        self.done += len(items)
+        return IndexUpdate(items, done=self.done)
+
+    def finish(self, save: bool) -> IndexUpdate:
+        removed = [i for i in self.items if i not in self.seen]
+        for article_id in removed:
+            del self.items[article_id]
+            self.bad_sigs.pop(article_id, None)
+        notice = ""
+        if save and (self.changed or removed):
+            try:
+                save_cache(cache_path(self.root), self._record_chunks())
+            except OSError as exc:
+                notice = f"could not save the index cache: {exc}"
+        return IndexUpdate(removed=removed, done=self.done, finished=True, notice=notice)
+
+    def _record_chunks(self) -> Iterator[list[Record]]:
+        items = list(self.items.values())
+        for start in range(0, len(items), BATCH):
+            yield [self._record(item) for item in items[start : start + BATCH]]
+
+    def _record(self, item: Article | BadFile) -> Record:
+        if isinstance(item, BadFile):
+            size, mtime = self.bad_sigs.get(item.id, (-1, -1))
+            return to_record(item, FileStamp(size, mtime, b""))
+        return to_record(item)

@@ -9,18 +9,47 @@ full parse of one file, with images, related entries in full and unknown keys, i
 from __future__ import annotations
 
 import hashlib
+import struct
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
-class FileStamp:
-    """What a file looked like when it was read: the writer refuses to write if it changed."""
+class FileStamp(bytes):
+    """What a file looked like when it was read: the writer refuses to write if it changed.
 
-    size: int
-    mtime_ns: int
-    digest: bytes
+    Size, mtime (ns) and content digest, packed into one small immutable bytes object: the index
+    keeps one per article, 100,000 of them. Equal stamps mean the same file state.
+    """
+
+    __slots__ = ()
+    _HEAD = struct.Struct("<qq")
+
+    def __new__(cls, size: int, mtime_ns: int, digest: bytes) -> FileStamp:
+        return super().__new__(cls, cls._HEAD.pack(size, mtime_ns) + digest)
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes."""
+        return int(self._HEAD.unpack_from(self)[0])
+
+    @property
+    def mtime_ns(self) -> int:
+        """The file's modification time in nanoseconds."""
+        return int(self._HEAD.unpack_from(self)[1])
+
+    @property
+    def digest(self) -> bytes:
+        """The content hash (see :func:`content_digest`)."""
+        return bytes(self[self._HEAD.size :])
+
+    def __repr__(self) -> str:
+        return f"FileStamp(size={self.size}, mtime_ns={self.mtime_ns}, digest={self.digest!r})"
+
+    __str__ = __repr__
+
+    def __getnewargs__(self) -> tuple[int, int, bytes]:  # type: ignore[override]
+        return (self.size, self.mtime_ns, self.digest)
 
     @classmethod
     def of(cls, data: bytes, size: int, mtime_ns: int) -> FileStamp:
@@ -43,6 +72,9 @@ class RelatedLink:
     domain: str = ""
     date: datetime | None = None
     quality: int | None = None
+
+
+_TOPIC_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 @dataclass(slots=True)
@@ -73,6 +105,12 @@ class Article:
     image_count: int = 0
     related: tuple[RelatedLink, ...] = ()
     warnings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # 100,000 of these stay in memory: share what is equal instead of keeping copies.
+        if self.original_url == self.web_url:
+            self.original_url = self.web_url
+        self.topics = _TOPIC_TUPLES.setdefault(self.topics, self.topics)
 
     @property
     def published(self) -> bool:

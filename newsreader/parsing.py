@@ -35,6 +35,9 @@ MAX_ALIASES = 64
 MAX_EXPANDED_NODES = MAX_FILE_SIZE
 #: Integers beyond 64 bits are refused as field values (str() of a huge one even raises).
 MAX_INT = 1 << 63
+#: Longer YAML numbers are refused before they are built (see ``_check_scalar``).
+MAX_NUMBER_LENGTH = 1000
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 BOM = "\ufeff"
 
 KNOWN_KEYS = frozenset(
@@ -127,10 +130,7 @@ def load_yaml(source: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        if _expanded_size(node) > MAX_EXPANDED_NODES:
-            raise ParseError(
-                f"YAML aliases expand to over {MAX_EXPANDED_NODES:,} values: alias bomb?"
-            )
+        _check_nodes(node)
         return loader.construct_document(node)
     except yaml.reader.ReaderError as exc:
         # Not a MarkedYAMLError: it knows the offset of the bad character, not its line.
@@ -161,6 +161,24 @@ def load_yaml(source: str) -> Any:
         loader.dispose()
 
 
+def _check_nodes(root: yaml.Node) -> None:
+    """Refuse, before building anything, a document that would cost far more than its size."""
+    if _expanded_size(root) > MAX_EXPANDED_NODES:
+        raise ParseError(f"YAML aliases expand to over {MAX_EXPANDED_NODES:,} values: alias bomb?")
+
+
+def _check_scalar(node: yaml.Node) -> None:
+    # PyYAML builds a sexagesimal integer (1:20:30) in quadratic time: one of 300,000 parts
+    # takes about a minute. No real number is this long, so refuse it unbuilt.
+    if (
+        isinstance(node, yaml.ScalarNode)
+        and node.tag in _NUMBER_TAGS
+        and len(node.value) > MAX_NUMBER_LENGTH
+    ):
+        line = node.start_mark.line + 2 if node.start_mark else None
+        raise ParseError(f"number too long ({len(node.value):,} characters)", line)
+
+
 def _expanded_size(root: yaml.Node) -> int:
     """How many nodes the document would have with every alias expanded (capped, iterative).
 
@@ -178,6 +196,7 @@ def _expanded_size(root: yaml.Node) -> int:
             open_nodes.discard(id(node))
             sizes[id(node)] = min(cap, 1 + sum(sizes.get(id(c), 1) for c in children))
         elif id(node) not in sizes and id(node) not in open_nodes:
+            _check_scalar(node)
             open_nodes.add(id(node))
             stack.append((node, True))
             stack.extend((c, False) for c in children)
@@ -449,7 +468,12 @@ def _type_name(value: Any) -> str:
 
 
 def short_repr(value: Any, limit: int = 40) -> str:
-    """A short one-line rendering of a value, for warnings (line breaks become spaces)."""
+    """A short one-line rendering of a value, for warnings (line breaks become spaces).
+
+    Text is quoted, so that a warning about ``published: "false"`` does not read like a boolean.
+    """
+    if isinstance(value, str):
+        return inert(f'"{render_value(value, budget=max(limit - 2, 1))}"')
     return inert(render_value(value, budget=limit))
 
 
@@ -492,7 +516,7 @@ def _render(value: Any, out: _Budget, depth: int) -> None:
             if out.room < 0:
                 return  # stop walking: a huge (or shared) structure must not cost its size
         out.add("}")
-    elif isinstance(value, list):
+    elif isinstance(value, (list, tuple, set, frozenset)):  # !!omap and !!pairs give tuples
         out.add("[")
         for i, item in enumerate(value):
             out.add(", " if i else "")

@@ -82,7 +82,8 @@ def detail_json(index: ArticleIndex, detail: ArticleDetail) -> dict[str, Any]:
 
 def list_line(article: Article) -> str:
     """One line of ``newsreader list``."""
-    day = article.date.strftime("%Y-%m-%d") if article.date else "----------"
+    # isoformat, not strftime: glibc's %Y does not pad years before 1000 to four digits.
+    day = article.date.date().isoformat() if article.date else "----------"
     provider = inert(article.provider or article.domain)[:18]
     quality = "" if article.quality is None else str(article.quality)
     heat = "" if article.heat is None else str(article.heat)
@@ -101,10 +102,10 @@ def detail_lines(index: ArticleIndex, detail: ArticleDetail) -> list[str]:
         f"  status     {'published' if a.published else 'unpublished'}"
         + ("" if a.has_flag else " (no published key)"),
         f"  provider   {inert(a.provider)} ({inert(a.domain)})",
-        f"  date       {date_text(a.date) or inert(a.date_raw) + ' (unparsed)'}",
+        f"  date       {_date_line(a)}",
         f"  type       {inert(a.type)}   category {inert(a.category)}",
-        f"  quality    {a.quality}   heat {a.heat}",
-        f"  topics     {', '.join(inert(t) for t in a.topics)}",
+        f"  quality    {_number(a.quality)}   heat {_number(a.heat)}",
+        f"  topics     {', '.join(inert(t) for t in a.topics) or '-'}",
     ]
     for label, url in (
         ("web", a.web_url),
@@ -136,6 +137,16 @@ def detail_lines(index: ArticleIndex, detail: ArticleDetail) -> list[str]:
     if detail.body.strip():
         lines += ["", "Body", inert(detail.body, multiline=True)]
     return lines
+
+
+def _number(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _date_line(article: Article) -> str:
+    if article.date:
+        return date_text(article.date)
+    return f"{inert(article.date_raw)} (unparsed)" if article.date_raw else "(none)"
 
 
 def stats_lines(counts: Counts, facets: Facets, top: int = 10) -> list[str]:

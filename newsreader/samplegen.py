@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import os
 import random
 import re
@@ -613,9 +614,12 @@ class _Generator:
 
 def _q(text: str) -> str:
     """A double-quoted YAML scalar (the generator never produces control characters)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if "\\" in text or '"' in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
 
 
+@functools.cache
 def _scalar(text: str) -> str:
     """Bare when YAML would read it back as the same plain string, else double-quoted."""
     if _SAFE_PLAIN.fullmatch(text) and text.lower() not in _YAML_WORDS:
@@ -672,6 +676,7 @@ def _iframe(video_id: str) -> str:
     )
 
 
+@functools.cache
 def _provider_block(provider: _Provider, indent: str) -> str:
     """The ``provider:`` map; top-level blocks (no indent) start a new group."""
     lead = "\n" if not indent else ""

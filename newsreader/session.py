@@ -29,7 +29,7 @@ def load_session(path: Path) -> SessionState:
     """Read a saved state; anything unreadable or malformed gives the default."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: absurdly nested JSON
         return SessionState()
     if not isinstance(data, dict):
         return SessionState()
@@ -37,7 +37,7 @@ def load_session(path: Path) -> SessionState:
     return SessionState(
         cursor=cursor if isinstance(cursor, str) else None,
         query=query if isinstance(query, str) else "",
-        sort=sort if sort in SORT_KEYS else None,
+        sort=sort if isinstance(sort, str) and sort in SORT_KEYS else None,
         reverse=reverse if isinstance(reverse, bool) else False,
     )
 

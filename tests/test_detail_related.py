@@ -434,11 +434,11 @@ async def test_click_selects_then_opens() -> None:
         panel = app.query_one(RelatedPanel)
         panel.show(ROWS, [BACKLINK])
         await pilot.pause()
-        # Row 2 of the list is option 2 ("⇢ ● Up listed"): the border takes the first line.
-        await pilot.click(panel, offset=(4, 3))
+        # Line 2 of the panel is option 2 ("⇢ ● Up listed"); the panel has no border.
+        await pilot.click(panel, offset=(4, 2))
         assert panel.highlighted == 2
         assert app.received == []
-        await pilot.click(panel, offset=(4, 3))
+        await pilot.click(panel, offset=(4, 2))
         assert [getattr(m, "article_id", None) for m in app.received] == ["in/published.md"]
 
 
@@ -448,7 +448,7 @@ async def test_double_click_opens_once() -> None:
         panel = app.query_one(RelatedPanel)
         panel.show(ROWS, [BACKLINK])
         await pilot.pause()
-        await pilot.double_click(panel, offset=(4, 6))  # the backlink row
+        await pilot.double_click(panel, offset=(4, 5))  # the backlink row
         assert [getattr(m, "article_id", None) for m in app.received] == ["back.md"]
 
 
@@ -458,7 +458,7 @@ async def test_click_on_heading_does_nothing() -> None:
         panel = app.query_one(RelatedPanel)
         panel.show(ROWS, [BACKLINK])
         await pilot.pause()
-        await pilot.double_click(panel, offset=(4, 1))
+        await pilot.double_click(panel, offset=(4, 0))
         assert panel.highlighted == 1
         assert app.received == []
 

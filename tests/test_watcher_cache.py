@@ -90,15 +90,15 @@ def test_corrupt_cache_is_ignored_and_rebuilt(corpus: Path, damage: object) -> N
     run(corpus)
     path = cache_path(corpus)
     path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
-    assert load_cache(path) == {}
+    assert list(load_cache(path)) == []
     index, _ = run(corpus)
     assert snapshot(index) == snapshot(cold)
-    assert load_cache(path)  # rebuilt
+    assert list(load_cache(path))  # rebuilt
 
 
 def test_cache_with_valid_frame_but_foreign_records_is_not_trusted(corpus: Path) -> None:
     path = cache_path(corpus)
-    save_cache(path, [(0, "x.md", 1, 1, b"", 42)])
+    save_cache(path, [[(0, "x.md", 1, 1, b"", 42)]])
     cold, _ = run(corpus, use_cache=False)
     index, _ = run(corpus)
     assert snapshot(index) == snapshot(cold)

@@ -80,10 +80,12 @@ class BadFilesList(OptionList):
     """The rows of the screen: an option list that never reads markup, with j/k movement."""
 
     DEFAULT_CSS = """
+    BadFilesList, BadFilesList:focus {
+        border: none;
+    }
     BadFilesList {
         height: auto;
         max-height: 80vh;
-        border: none;
         & > .option-list--option-disabled {
             color: $text-muted;
         }

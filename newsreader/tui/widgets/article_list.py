@@ -41,6 +41,7 @@ from newsreader.text import inert
 PUBLISHED_GLYPH = "●"
 UNPUBLISHED_GLYPH = "○"
 MARK_GLYPH = "✚"
+GONE_GLYPH = "✗"
 ELLIPSIS = "…"
 _STRIP_CACHE_SIZE = 2048
 
@@ -70,6 +71,7 @@ _PUBLISHED = "article-list--published"
 _MARK = "article-list--mark"
 _META = "article-list--meta"
 _EMPTY = "article-list--empty"
+_GONE = "article-list--gone"
 
 
 def fit_cells(text: str, width: int) -> str:
@@ -153,6 +155,7 @@ class ArticleList(ScrollView, can_focus=True):
         _MARK,
         _META,
         _EMPTY,
+        _GONE,
     }
 
     DEFAULT_CSS = """
@@ -184,6 +187,10 @@ class ArticleList(ScrollView, can_focus=True):
         & > .article-list--mark {
             color: $accent;
             text-style: bold;
+        }
+        & > .article-list--gone {
+            color: $text-error;
+            text-style: strike;
         }
         & > .article-list--empty {
             color: $text-disabled;
@@ -262,12 +269,13 @@ class ArticleList(ScrollView, can_focus=True):
         """Create an empty list; fill it with :meth:`set_rows`."""
         self._rows: list[Article] = []
         self._marks: set[str] = set()
+        self._gone: set[str] = set()
         # Built on first use by move_to/update_row: building it for a million rows on every
         # set_rows would cost more than the rest of set_rows.
         self._index: dict[str, int] | None = None
         self._sort: tuple[str, bool] | None = None
         # Strips of the rows on screen, keyed by (index, width, cursor?, marked?, focused?).
-        self._strips: dict[tuple[int, int, bool, bool, bool], Strip] = {}
+        self._strips: dict[tuple[int, int, bool, bool, bool, bool], Strip] = {}
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.virtual_size = Size(0, 1)
 
@@ -329,6 +337,12 @@ class ArticleList(ScrollView, can_focus=True):
             return False
         self.cursor = index
         return True
+
+    def set_gone(self, ids: Iterable[str]) -> None:
+        """Show the articles in ``ids`` as gone from the folder (kept in place, struck out)."""
+        self._gone = set(ids)
+        self._strips.clear()
+        self.refresh()
 
     def set_marks(self, ids: Iterable[str]) -> None:
         """Show the articles in ``ids`` as marked (the owner decides what is marked)."""
@@ -421,8 +435,9 @@ class ArticleList(ScrollView, can_focus=True):
         if index >= len(self._rows):
             return Strip.blank(width, self._style())
         is_cursor = index == self.cursor
-        is_marked = self._rows[index].id in self._marks
-        key = (index, width, is_cursor, is_marked, self.has_focus)
+        article_id = self._rows[index].id
+        is_marked = article_id in self._marks
+        key = (index, width, is_cursor, is_marked, self.has_focus, article_id in self._gone)
         strip = self._strips.get(key)
         if strip is None:
             if len(self._strips) >= _STRIP_CACHE_SIZE:
@@ -440,7 +455,10 @@ class ArticleList(ScrollView, can_focus=True):
         """Build the strip of one row; every file string is made inert and kept plain."""
         layout = ColumnLayout.for_width(width)
         state = []
-        if not article.published:
+        gone = article.id in self._gone
+        if gone:
+            state.append(_GONE)
+        elif not article.published:
             state.append(_UNPUBLISHED)
         if is_marked:
             state.append(_MARKED)
@@ -450,7 +468,9 @@ class ArticleList(ScrollView, can_focus=True):
         meta = self._style(_META, *state)
         mark_style = self._style(_MARK, *state) if is_marked else base
         mark = Segment(MARK_GLYPH if is_marked else " ", mark_style)
-        if article.published:
+        if gone:
+            status = Segment(GONE_GLYPH, base)
+        elif article.published:
             status = Segment(PUBLISHED_GLYPH, self._style(_PUBLISHED, *state))
         else:
             status = Segment(UNPUBLISHED_GLYPH, base)

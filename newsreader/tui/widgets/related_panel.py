@@ -96,6 +96,10 @@ class RelatedPanel(OptionList):
     """Lists related entries (``⇢`` in the folder, ``↗`` external) and then backlinks."""
 
     DEFAULT_CSS = """
+    RelatedPanel, RelatedPanel:focus {
+        border: none;
+        padding: 0 1;
+    }
     RelatedPanel {
         height: 1fr;
         max-height: 100%;
