@@ -94,6 +94,8 @@ class ArticleIndex:
         self._bad: dict[str, BadFile] = {}
         self._url_map: dict[str, str] | None = None
         self._backlinks: dict[str, list[str]] | None = None
+        #: Bumped by every change, so views computed from an older index can be told apart.
+        self.version = 0
 
     # --- contents ------------------------------------------------------------------------
 
@@ -119,6 +121,16 @@ class ArticleIndex:
 
     def add(self, item: Article | BadFile) -> None:
         """Add or replace the entry for one file (an article or a bad file)."""
+        self.version += 1
+        old = self._articles.get(item.id)
+        if (
+            isinstance(item, Article)
+            and old is not None
+            and (old.urls, old.related) == (item.urls, item.related)
+        ):
+            # A re-read that kept every link (a flag write): URL map and backlinks stay valid.
+            self._articles[item.id] = item
+            return
         self.discard(item.id)
         if isinstance(item, BadFile):
             self._bad[item.id] = item
@@ -135,6 +147,7 @@ class ArticleIndex:
 
     def discard(self, article_id: str) -> None:
         """Forget a file (it was removed from the folder)."""
+        self.version += 1
         self._bad.pop(article_id, None)
         old = self._articles.pop(article_id, None)
         if old is None:

@@ -31,14 +31,14 @@ What the subset accepts, and why each rule is exactly the loader's:
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-__all__ = ["scan_front_matter"]
+__all__ = ["scan_front_matter", "scan_strict"]
 
 
 class _Bail(Exception):
@@ -47,14 +47,12 @@ class _Bail(Exception):
 
 # --- character checks --------------------------------------------------------------------------
 
-#: ASCII characters YAML refuses (C0 controls but tab, LF and CR; DEL).
-_BAD_ASCII = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-#: Anything but the characters accepted here: YAML's printable set minus NEL, U+2028, U+2029
-#: (line breaks to YAML) and U+FEFF (skipped at line starts by libyaml).
-_BAD_ANY = re.compile(
-    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+#: Anything but the characters accepted in a value: YAML's printable set (tab included) minus
+#: NEL, U+2028, U+2029 (line breaks to YAML) and U+FEFF (skipped at line starts by libyaml).
+#: Values that ``str.isprintable`` accepts never hold one, so this runs on few of them.
+_BAD_TEXT = re.compile(
+    "[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
-_COMMENT_LINE = re.compile(r"^ *#", re.M)
 
 # --- keys and plain scalars --------------------------------------------------------------------
 
@@ -74,8 +72,13 @@ _MAX_INDENT = 64
 
 #: Characters that may not start a plain scalar ('-' is handled on its own; '"' means quoted).
 _BAD_START = frozenset("?:,[]{}#&*!|>'%@`\t")
-#: Inside a one-line plain scalar: ': ' or a final ':' (mapping value), ' #' (comment), tab.
-_BAD_PLAIN = re.compile(r": | #|\t|:$")
+#: Inside a one-line plain scalar: ': ' or a final ':' (mapping value), ' #' (comment), a final
+#: space (trailing spaces are not part of the value; see _tidy), or any character refused in a
+#: value (tabs included).
+_BAD_PLAIN = re.compile(
+    ": | #|[: ]$"
+    "|[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 #: First characters for which PyYAML's resolver has an implicit (non-string) tag to try.
 _IMPLICIT_FIRST = frozenset(Resolver.yaml_implicit_resolvers) - {""}
 _SPECIAL: dict[str, bool | None] = {
@@ -84,6 +87,13 @@ _SPECIAL: dict[str, bool | None] = {
     **dict.fromkeys(("~", "null", "Null", "NULL")),
 }
 _MISSING = object()
+#: Plain scalars already checked, with their values: most repeat from file to file (``news``,
+#: ``true``, small numbers, provider names and domains, topics). Bounded; values immutable.
+_PLAIN_CACHE: dict[str, Any] = {}
+_CACHE_SIZE = 4096
+_CACHED_LENGTH = 80
+#: Immutable, and repeated: dates are left out (nearly every one is new).
+_CACHED_TYPES = frozenset({str, int, bool, type(None), float})
 _TIMESTAMP_Z = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
 
 _STR = "tag:yaml.org,2002:str"
@@ -97,8 +107,8 @@ _CONSTRUCTOR = SafeConstructor()
 
 # --- double-quoted scalars ---------------------------------------------------------------------
 
-_QUOTED = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"\Z')
-_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_HEX = re.compile("[0-9A-Fa-f]+")
+_HEX_SIZES = {"x": 2, "u": 4, "U": 8}
 #: libyaml's single-character escapes (``\'`` is not one of them).
 _ESCAPES = {
     "0": "\x00", "a": "\x07", "b": "\x08", "t": "\t", "\t": "\t", "n": "\n", "v": "\x0b",
@@ -112,72 +122,109 @@ def scan_front_matter(source: str) -> dict[str, Any] | None:
 
     ``source`` is the YAML text between the ``---`` lines, as ``split_front_matter`` returns it.
     None means "not certain": the caller must do the full parse (which also reports errors).
-    A non-None result has exactly the loader's keys, values and types.
+    A non-None result has exactly the loader's keys, values and types. Never raises.
     """
-    if (_BAD_ASCII if source.isascii() else _BAD_ANY).search(source):
+    try:
+        return scan_strict(source)
+    except _Bail:
         return None
+    except Exception:  # a bug here must cost speed (the full parse), never a file
+        return None
+
+
+def scan_strict(source: str) -> dict[str, Any] | None:
+    """:func:`scan_front_matter` without the safety net: unexpected errors propagate (tests)."""
     if "\r" in source:
         source = source.replace("\r\n", "\n")
         if "\r" in source:
-            return None
+            return None  # a lone CR is a line break to YAML
     lines = source.split("\n")
-    if " \n" in source or source.endswith(" "):
-        lines = [line.rstrip(" ") for line in lines]
-    if "#" in source and _COMMENT_LINE.search(source):
-        lines = [line for line in lines if not line.lstrip(" ").startswith("#")]
     try:
-        mapping, _ = _block_map(lines, 0, 0, None)
+        mapping, _ = _block_map(lines, 0, 0, False)
     except _Bail:
-        return None
+        # Trailing spaces and comment lines are rare, so they are only looked for (and dropped)
+        # once the fast pass gives up: every such line makes it give up.
+        tidy = _tidy(lines)
+        if tidy is None:
+            return None
+        mapping, _ = _block_map(tidy, 0, 0, False)
     # No content at all is an empty document: the loader gives None, not a mapping.
     return mapping or None
 
 
+def _tidy(lines: list[str]) -> list[str] | None:
+    """The lines without trailing spaces and comment lines.
+
+    None if that changes nothing, or if a comment holds a character YAML refuses.
+    """
+    tidy = []
+    for line in lines:
+        stripped = line.rstrip(" ")
+        if stripped.lstrip(" ").startswith("#"):
+            if _BAD_TEXT.search(stripped):
+                return None
+            continue
+        tidy.append(stripped)
+    return tidy if tidy != lines else None
+
+
 # --- structure ---------------------------------------------------------------------------------
+#
+# Every line is checked as it is read: indentation by startswith, keys against a set (or a
+# strict pattern), values by the string methods in the hot path below. A line that is blank but
+# for spaces, or a comment, fails one of these checks (see _tidy).
 
 
-def _block_map(lines: list[str], i: int, indent: int, first: str | None) -> tuple[Any, int]:
+def _block_map(lines: list[str], i: int, indent: int, entry: bool) -> tuple[Any, int]:
     """A block mapping whose keys sit at column ``indent``, from line ``i``; (dict, next line).
 
-    ``first`` is the content of its first line when that line starts with ``- `` (a mapping
-    inside a sequence entry); the mapping's column is then where that content starts.
+    ``entry``: line ``i`` starts with ``- `` (the mapping is a sequence entry) and its first key
+    starts at column ``indent``.
     """
     if indent > _MAX_INDENT:
         raise _Bail
     result: dict[Any, Any] = {}
-    if first is not None:
-        i = _entry(lines, i, indent, first, result)
     count = len(lines)
     pad = " " * indent
+    head = i if entry else -1
+    cache = _PLAIN_CACHE
     while i < count:
         line = lines[i]
         if not line:
             i += 1
             continue
+        if indent and not line.startswith(pad) and i != head:
+            break  # less indented: the mapping ends here
+        key, sep, rest = line.partition(": ")
+        if not sep:
+            # "key:" and its value in the block below, if any.
+            if line[-1] != ":":
+                raise _Bail  # a scalar where a key was expected (or something stranger)
+            key = line[indent:-1]
+            if key not in _PLAIN_KEYS:
+                key = _other_key(key)
+            result[key], i = _nested(lines, i + 1, indent, True)
+            continue
         if indent:
-            if not line.startswith(pad):
-                break  # less indented: the mapping ends here
-            line = line[indent:]
-        if line[0] == " ":
-            raise _Bail  # more indented than the keys: a continuation, or an error
-        i = _entry(lines, i, indent, line, result)
+            # Slicing the key rather than the line: a more-indented line (a continuation or
+            # an error) leaves a key starting with a space, which _other_key refuses.
+            key = key[indent:]
+        if key not in _PLAIN_KEYS:
+            key = _other_key(key)
+        # The hot path: a one-line double-quoted string without escapes, or a plain scalar
+        # seen before.
+        if (
+            rest[:1] == '"'
+            and "\\" not in rest
+            and rest.find('"', 1) == len(rest) - 1
+            and rest.isprintable()
+        ):
+            result[key] = rest[1:-1]
+        else:
+            value = cache.get(rest, _MISSING)
+            result[key] = _value(rest) if value is _MISSING else value
+        i += 1
     return result, i
-
-
-def _entry(lines: list[str], i: int, indent: int, content: str, result: dict[Any, Any]) -> int:
-    """Read one ``key: value`` (or ``key:`` and its block) into ``result``; the next line."""
-    key, sep, rest = content.partition(": ")
-    if sep:
-        if rest[0] == " ":
-            rest = rest.lstrip(" ")
-        result[key if key in _PLAIN_KEYS else _other_key(key)] = _scalar(rest)
-        return i + 1
-    if content[-1] != ":":
-        raise _Bail  # a scalar where a key was expected (or something stranger)
-    key = content[:-1]
-    key = key if key in _PLAIN_KEYS else _other_key(key)
-    result[key], i = _nested(lines, i + 1, indent, True)
-    return i
 
 
 def _nested(lines: list[str], i: int, indent: int, indentless: bool) -> tuple[Any, int]:
@@ -192,12 +239,14 @@ def _nested(lines: list[str], i: int, indent: int, indentless: bool) -> tuple[An
         return None, i
     line = lines[i]
     content = line.lstrip(" ")
+    if not content:
+        raise _Bail  # a line of spaces
     column = len(line) - len(content)
     is_entry = content[0] == "-" and (len(content) == 1 or content[1] == " ")
     if column > indent:
         if is_entry:
             return _block_seq(lines, i, column)
-        return _block_map(lines, i, column, None)  # refuses a scalar on the next line
+        return _block_map(lines, i, column, False)  # refuses a scalar on the next line
     if column == indent and indentless and is_entry:
         return _block_seq(lines, i, column)
     return None, i
@@ -211,6 +260,7 @@ def _block_seq(lines: list[str], i: int, indent: int) -> tuple[Any, int]:
     append = result.append
     count = len(lines)
     pad = " " * indent
+    cache = _PLAIN_CACHE
     while i < count:
         line = lines[i]
         if not line:
@@ -218,36 +268,36 @@ def _block_seq(lines: list[str], i: int, indent: int) -> tuple[Any, int]:
             continue
         if indent and not line.startswith(pad):
             break  # less indented: the sequence ends here
-        char = line[indent]
-        if char != "-":
-            if char == " ":
-                raise _Bail  # more indented: a continuation of a scalar entry, or an error
+        if not line.startswith("- ", indent):
+            if len(line) == indent + 1 and line[indent] == "-":
+                # A bare "-": the entry is the block below, or null.
+                value, i = _nested(lines, i + 1, indent, False)
+                append(value)
+                continue
+            if len(line) == indent or line[indent] in " -":
+                raise _Bail  # spaces only, more indented (a continuation or an error), "-x"
             break  # a key beside an indentless sequence: the enclosing mapping goes on
-        if len(line) == indent + 1:  # a bare "-": the entry is the block below, or null
-            value, i = _nested(lines, i + 1, indent, False)
-            append(value)
-            continue
-        if line[indent + 1] != " ":
-            raise _Bail  # "-x" where an entry was expected
-        content = line[indent + 2 :]
         column = indent + 2
-        if content[0] == " ":
-            stripped = content.lstrip(" ")
-            column += len(content) - len(stripped)
-            content = stripped
-        first = content[0]
-        if first == '"' or (": " not in content and content[-1] != ":"):
-            append(_scalar(content))
-            i += 1
-        elif first == "-" and (len(content) == 1 or content[1] == " "):
-            raise _Bail  # "- - x": a nested compact sequence
+        if line[column : column + 1] == " ":  # more spaces after the dash
+            column = len(line) - len(line[column:].lstrip(" "))
+        if column == len(line):
+            raise _Bail  # "- " and trailing spaces
+        first = line[column]
+        if first != '"' and (line.find(": ", column) >= 0 or line[-1] == ":"):
+            if first == "-" and line.startswith("- ", column):
+                raise _Bail  # "- - x": a nested compact sequence
+            value, i = _block_map(lines, i, column, True)
         else:
-            value, i = _block_map(lines, i, column, content)
-            append(value)
+            content = line[column:]
+            value = cache.get(content, _MISSING)
+            if value is _MISSING:
+                value = _value(content)
+            i += 1
+        append(value)
     return result, i
 
 
-# --- scalars -----------------------------------------------------------------------------------
+# --- scalars ---------------------------------------------------------------------------------
 
 
 def _other_key(text: str) -> Any:
@@ -257,41 +307,103 @@ def _other_key(text: str) -> Any:
     return _resolve(text) if text[0] in _IMPLICIT_FIRST else text
 
 
-def _scalar(text: str) -> Any:
-    """The value of a one-line scalar (stripped, not empty): quoted or plain."""
+def _value(text: str) -> Any:
+    """The value of a one-line scalar after ``key:`` or ``-`` (its leading spaces included)."""
+    if text[:1] == " ":
+        text = text.lstrip(" ")
+    if not text:
+        raise _Bail  # only spaces: trailing spaces (see _tidy)
+    if text[0] == '"':
+        return _quoted(text)
+    if len(text) == 20 and _TIMESTAMP_Z.match(text):
+        # The usual timestamp: the pattern leaves nothing to check (fromisoformat then reads
+        # it exactly as PyYAML does, and refuses the same impossible dates).
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            raise _Bail from None
+    return _plain(text)
+
+
+def _quoted(text: str) -> str:
+    """A one-line double-quoted scalar, exactly as libyaml reads it."""
+    if not _printable(text):
+        raise _Bail
+    if "\\" not in text:
+        if text.find('"', 1) == len(text) - 1:
+            return text[1:-1]
+        raise _Bail  # unclosed (a multi-line string), or text after the closing quote
+    if len(text) < 2 or text[-1] != '"':
+        raise _Bail
+    body = text[1:-1]
+    # Only \" escapes (the usual case) when every backslash and every quote is one of them.
+    if (
+        "\\\\" not in body
+        and body[-1] != "\\"
+        and body.count("\\") == body.count('\\"') == body.count('"')
+    ):
+        return body.replace('\\"', '"')
+    return _unescape(body)
+
+
+def _printable(text: str) -> bool:
+    """Whether a value holds only characters YAML accepts (tabs included)."""
+    if text.isprintable():
+        return True
+    # No-break spaces and tabs are common and fine, but not "printable" to Python.
+    if text.replace("\xa0", " ").replace("\t", " ").isprintable():
+        return True
+    return not _BAD_TEXT.search(text)
+
+
+def _unescape(body: str) -> str:
+    """The text of a double-quoted scalar's ``body`` (between the quotes), escapes read."""
+    parts = body.split("\\")
+    if '"' in parts[0]:
+        raise _Bail  # the string closes early: text after the closing quote
+    out = [parts[0]]
+    count = len(parts)
+    k = 1
+    while k < count:
+        part = parts[k]
+        if not part:  # an escaped backslash: the next part is plain text
+            k += 1
+            if k == count:
+                raise _Bail  # the body ends in a lone backslash: the closing quote is escaped
+            out.append("\\")
+            rest = parts[k]
+        elif (char := _ESCAPES.get(part[0])) is not None:
+            out.append(char)
+            rest = part[1:]
+        else:
+            size = _HEX_SIZES.get(part[0], 0)
+            if not size or len(part) <= size or not _HEX.fullmatch(part, 1, size + 1):
+                raise _Bail  # an escape libyaml refuses (or a short \x, \u, \U)
+            value = int(part[1 : size + 1], 16)
+            if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
+                raise _Bail  # libyaml refuses these escape codes
+            out.append(chr(value))
+            rest = part[size + 1 :]
+        if '"' in rest:
+            raise _Bail  # the string closes early: text after the closing quote
+        out.append(rest)
+        k += 1
+    return "".join(out)
+
+
+def _plain(text: str) -> Any:
+    """A one-line plain scalar (stripped, not empty): its value, as PyYAML resolves it."""
     first = text[0]
-    if first == '"':
-        if "\\" not in text:
-            if text.find('"', 1) == len(text) - 1:
-                return text[1:-1]
-            raise _Bail  # unclosed (a multi-line string), or text after the closing quote
-        return _unescape(text)
     if first in _BAD_START or (first == "-" and (len(text) == 1 or text[1] == " ")):
         raise _Bail
     if _BAD_PLAIN.search(text):
         raise _Bail
-    return _resolve(text) if first in _IMPLICIT_FIRST else text
-
-
-def _unescape(text: str) -> str:
-    """A one-line double-quoted scalar with backslash escapes, exactly as libyaml reads it."""
-    match = _QUOTED.match(text)
-    if not match:
-        raise _Bail
-    return _ESCAPE.sub(_escape, match.group(1))
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = match.group(1)
-    if len(code) == 1:
-        char = _ESCAPES.get(code)
-        if char is None:
-            raise _Bail  # an escape libyaml refuses (or a short \x, \u, \U)
-        return char
-    value = int(code[1:], 16)
-    if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
-        raise _Bail  # libyaml refuses these escape codes
-    return chr(value)
+    value = _resolve(text) if first in _IMPLICIT_FIRST else text
+    if len(text) <= _CACHED_LENGTH and type(value) in _CACHED_TYPES:
+        if len(_PLAIN_CACHE) >= _CACHE_SIZE:
+            _PLAIN_CACHE.clear()  # start again rather than keep the first values forever
+        _PLAIN_CACHE[text] = value
+    return value
 
 
 def _resolve(text: str) -> Any:
@@ -301,25 +413,16 @@ def _resolve(text: str) -> Any:
         return value
     if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1):
         return int(text) if len(text) < 19 else _build(text)
-    if len(text) == 20 and text[10] == "T" and _TIMESTAMP_Z.match(text):
-        try:
-            return datetime(
-                int(text[0:4]),
-                int(text[5:7]),
-                int(text[8:10]),
-                int(text[11:13]),
-                int(text[14:16]),
-                int(text[17:19]),
-                tzinfo=UTC,
-            )
-        except ValueError:
-            raise _Bail from None  # 2021-13-45: the loader fails on it too
     return _build(text)
+
+
+#: Longer numbers are refused by the full parse (building some takes quadratic time).
+MAX_NUMBER_LENGTH = 1000
 
 
 def _build(text: str) -> Any:
     """Resolve and construct a plain scalar with PyYAML's own resolver and constructors."""
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     if tag == _STR:
         return text
     if tag == _NULL:
@@ -328,6 +431,8 @@ def _build(text: str) -> Any:
         return SafeConstructor.bool_values[text.lower()]
     if tag not in _BUILT:
         raise _Bail  # merge keys ('<<') and the value tag ('=')
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise _Bail  # the loader refuses numbers this long unbuilt (see parsing._check_scalar)
     try:
         return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, text))
     except Exception:  # the loader fails on the same value (0b_, 2021-02-30, 5,000 digits)

@@ -347,11 +347,11 @@ ROWS = [
 
 EXPECTED_ROWS = [
     "Related (3)",
-    "↗ Outside  Ext  2021-03-11  q5",
-    "⇢ ● Up listed",
-    "⇢ ○ Target down",
+    "↗   Ext              2021-03-11 q5   Outside",
+    "⇢ ●                                  Up listed",
+    "⇢ ○                                  Target down",
     "Backlinks (1)",
-    "● Links here  Back Co  2021-03-11",
+    "●   Back Co          2021-03-11      Links here",
 ]
 
 
@@ -471,5 +471,6 @@ async def test_hostile_row_text_is_literal() -> None:
         panel.show([row], [make_article(title="[b]back\x07")])
         await pilot.pause()
         texts = row_texts(panel)
-        assert texts[1] == "↗ [bold]Big[/bold] ␛[2J␇[link=file:///etc]x[/link]  ␛[31mred"
-        assert texts[3] == "● [b]back␇"
+        assert texts[1].startswith("↗   ␛[31mred ")
+        assert texts[1].endswith(" [bold]Big[/bold] ␛[2J␇[link=file:///etc]x[/link]")
+        assert texts[3].startswith("●   ") and texts[3].endswith("[b]back␇")

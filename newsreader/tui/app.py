@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from newsreader.config import Settings
 from newsreader.index import ArticleIndex
+from newsreader.text import inert
 from newsreader.tui.screens.help import HelpKey, HelpScreen
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.widgets.article_list import ArticleList
@@ -44,7 +45,14 @@ class NewsreaderApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            id="app.palette",
+            tooltip="Commands: every action, bulk triage and saved views (the palette)",
+        ),
     ]
 
     def __init__(self, folder: Path, settings: Settings, notices: Sequence[str] = ()) -> None:
@@ -68,7 +76,8 @@ class NewsreaderApp(App[None]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         for notice in self.notices:
-            self.notify(notice, title="Config", severity="warning", timeout=10)
+            # Notices quote the config file ("[keymap] must be a table"): never markup.
+            self.notify(inert(notice), title="Config", severity="warning", timeout=10, markup=False)
 
     @property
     def main(self) -> MainScreen:
@@ -96,8 +105,7 @@ class NewsreaderApp(App[None]):
                 group = _GROUPS.get(binding.id or "") or _GROUPS.get(
                     (binding.id or "").split(".")[0], "App"
                 )
-                yield HelpKey(_key_names(keys), binding.description, group)
-        yield HelpKey("ctrl+p", "Command palette: every action, bulk triage, saved views", "App")
+                yield HelpKey(_key_names(keys), binding.tooltip or binding.description, group)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Palette commands: every action, bulk triage and the saved views."""

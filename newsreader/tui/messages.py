@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
@@ -17,6 +17,10 @@ class IndexBatch(Message):
     items: list[Article | BadFile]
     done: int
     finished: bool = False
+    #: Files a stale cache listed that are no longer in the folder.
+    removed: list[str] = field(default_factory=list)
+    #: A problem to tell the user that did not stop indexing.
+    notice: str = ""
 
 
 @dataclass
@@ -25,13 +29,26 @@ class WriteFinished(Message):
 
     action: str
     outcome: Outcome | None
+    #: The articles the action was asked to change (empty for undo and redo).
+    ids: tuple[str, ...] = ()
     #: Where ``p`` moved the cursor when it queued the write (it moves back if the write fails).
     landed: str | None = None
+    #: Set when the action raised instead of finishing (e.g. the journal could not be written).
+    error: str = ""
 
 
 @dataclass
 class FolderChanged(Message):
-    """Files were added, changed or removed while the app ran."""
+    """Files were added, changed or removed while the app ran (found by the watcher)."""
 
     items: list[Article | BadFile]
     removed: list[str]
+
+
+@dataclass
+class ViewReady(Message):
+    """A worker finished filtering and sorting the view."""
+
+    generation: int
+    rows: list[Article]
+    keep: str | None

@@ -14,26 +14,45 @@ from pathlib import Path
 from textual.app import App
 from textual.worker import get_current_worker
 
-from newsreader.folder import iter_batches
 from newsreader.index import ArticleIndex
+from newsreader.indexer import index_updates
 from newsreader.journal import Journal
+from newsreader.loader import load_file
 from newsreader.model import Article, BadFile
 from newsreader.triage import Outcome, Triage
-from newsreader.tui.messages import IndexBatch, WriteFinished
+from newsreader.tui.messages import FolderChanged, IndexBatch, WriteFinished
+from newsreader.watcher import FolderWatcher
 
 
 def index_folder(
-    root: Path, extensions: tuple[str, ...], post: Callable[[IndexBatch], object]
+    root: Path,
+    extensions: tuple[str, ...],
+    watcher: FolderWatcher,
+    post: Callable[[IndexBatch], object],
 ) -> None:
-    """Read every file of the folder, posting a batch message as each batch is ready."""
+    """Index the folder (cache first, then changes), posting each batch as it is ready."""
     worker = get_current_worker()
-    done = 0
-    for batch in iter_batches(root, extensions):
+    # Before the walk: a file added while indexing changes a folder mtime the watcher knows.
+    watcher.mark_dirs()
+    for update in index_updates(root, extensions):
         if worker.is_cancelled:
             return
-        done += len(batch)
-        post(IndexBatch(batch, done))
-    post(IndexBatch([], done, finished=True))
+        post(IndexBatch(update.items, update.done, update.finished, update.removed, update.notice))
+
+
+def poll_folder(
+    root: Path,
+    watcher: FolderWatcher,
+    known: Callable[[], dict[str, tuple[int, int]]],
+    post: Callable[[FolderChanged], object],
+) -> None:
+    """One watcher poll; read what changed and post it (nothing when nothing changed)."""
+    if not watcher.files:
+        watcher.set_files(known())
+    changes = watcher.poll()
+    if changes:
+        items = [load_file(root, article_id) for article_id in changes.changed]
+        post(FolderChanged(items, changes.removed))
 
 
 class UiTriage(Triage):
@@ -45,14 +64,19 @@ class UiTriage(Triage):
 
     def store(self, item: Article | BadFile | str) -> None:
         """Apply a reloaded file (or a vanished id) to the index, on the UI thread."""
-        self._app.call_from_thread(super().store, item)
+        try:
+            self._app.call_from_thread(super().store, item)
+        except RuntimeError:
+            # The app stopped while this write ran (quit): there is no UI thread to race with,
+            # and failing here would skip the journal record of a change already on disk.
+            super().store(item)
 
 
 @dataclass(frozen=True)
 class WriteJob:
     """One queued triage action."""
 
-    action: str  # "publish", "unpublish", "undo" or "redo"
+    action: str  # "publish", "unpublish", "toggle", "undo" or "redo"
     ids: tuple[str, ...] = ()
     label: str = ""
     #: The article the cursor advanced to after queueing this job, if it did.
@@ -62,18 +86,37 @@ class WriteJob:
 def write_loop(
     triage: Triage, jobs: queue.Queue[WriteJob], post: Callable[[WriteFinished], object]
 ) -> None:
-    """Carry out queued triage actions one at a time, in order, until cancelled."""
+    """Carry out queued triage actions one at a time, in order, until cancelled and idle.
+
+    Jobs already queued when the worker is cancelled (the user quit right after ``p``) are still
+    carried out: each is an explicit action the user has seen confirmed on screen.
+    """
     worker = get_current_worker()
-    while not worker.is_cancelled:
+    while True:
         try:
             job = jobs.get(timeout=0.1)
         except queue.Empty:
+            if worker.is_cancelled:
+                return
             continue
-        outcome: Outcome | None
-        if job.action == "undo":
-            outcome = triage.undo()
-        elif job.action == "redo":
-            outcome = triage.redo()
-        else:
-            outcome = triage.set_published(job.ids, job.action == "publish", job.label)
-        post(WriteFinished(job.action, outcome, job.landed))
+        try:
+            outcome = run_job(triage, job)
+        except Exception as exc:  # the loop must live on for the next job
+            error = str(exc) or repr(exc)
+            post(WriteFinished(job.action, None, job.ids, job.landed, error=error))
+            continue
+        post(WriteFinished(job.action, outcome, job.ids, job.landed))
+
+
+def run_job(triage: Triage, job: WriteJob) -> Outcome | None:
+    """Carry out one triage action; None when there was nothing to undo or redo."""
+    if job.action == "undo":
+        return triage.undo()
+    if job.action == "redo":
+        return triage.redo()
+    if job.action == "toggle":
+        # Decided here, after every earlier job has updated the index, not when p was pressed.
+        article = triage.index.get(job.ids[0]) if job.ids else None
+        publish = article is None or not article.published
+        return triage.set_published(job.ids, publish, job.label)
+    return triage.set_published(job.ids, job.action == "publish", job.label)

@@ -50,7 +50,8 @@ def help_table(keys: list[HelpKey]) -> Table:
     for number, (group, members) in enumerate(group_keys(keys)):
         if number:
             table.add_row("", "")  # a blank line between groups
-        table.add_row(Text(inert(group), style="underline"), "")
+        # A styled span, not a base style: the underline must not run into the padding.
+        table.add_row(Text.assemble((inert(group), "underline")), "")
         for key in members:
             # Plain Text, never markup: a key "[" or a bracketed description stays literal.
             table.add_row(Text(inert(key.keys)), Text(inert(key.description)))

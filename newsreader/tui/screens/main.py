@@ -8,27 +8,31 @@ from __future__ import annotations
 
 import asyncio
 import queue
+import tempfile
 import webbrowser
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from newsreader import paths
 from newsreader.index import SORT_KEYS, ArticleIndex, sort_articles
-from newsreader.journal import Journal
+from newsreader.journal import Journal, JournalError
 from newsreader.loader import load_detail
 from newsreader.model import Article, BadFile
 from newsreader.query import QueryError, parse_query
 from newsreader.session import SessionState, load_session, save_session
-from newsreader.tui.messages import IndexBatch, WriteFinished
+from newsreader.text import inert
+from newsreader.tui.messages import FolderChanged, IndexBatch, ViewReady, WriteFinished
 from newsreader.tui.screens.bad_files import BadFilesScreen
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.sort import SortScreen
@@ -36,13 +40,18 @@ from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
 from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
 from newsreader.tui.widgets.status_bar import StatusBar, StatusInfo
-from newsreader.tui.workers import UiTriage, WriteJob, index_folder, write_loop
+from newsreader.tui.workers import UiTriage, WriteJob, index_folder, poll_folder, write_loop
+from newsreader.watcher import FolderWatcher
 
 if TYPE_CHECKING:
     from newsreader.tui.app import NewsreaderApp
 
 NARROW_WIDTH = 120
 REFRESH_DELAY = 0.25
+#: Above this many articles the view is filtered and sorted in a worker, off the UI thread.
+ASYNC_VIEW_THRESHOLD = 20_000
+#: Seconds between two looks at the folder for files added, changed or removed.
+POLL_INTERVAL = 2.0
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,34 @@ class MainScreen(Screen[None]):
         self._cursor_id: str | None = None
         #: Set once the first full index of the folder is in (tests and benchmarks wait on it).
         self.indexed = asyncio.Event()
+        #: True while a worker computes the view (filter + sort) for a large folder.
+        self.filtering = False
+        self._view_generation = 0
+        #: All articles in the current sort, for (index version, sort key, reverse).
+        self._sorted: tuple[tuple[int, str, bool], list[Article]] | None = None
+        #: Articles whose files left the folder while shown: struck out until the user changes
+        #: the view (query or sort), with the rows they had.
+        self.gone: set[str] = set()
+        self._gone_rows: dict[str, Article] = {}
+        self.watcher = FolderWatcher(index.root)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a toast. Never markup: messages carry file names, query text and error text."""
+        super().notify(
+            inert(message, multiline=True),
+            title=inert(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     @property
     def nr_app(self) -> NewsreaderApp:
@@ -112,7 +149,8 @@ class MainScreen(Screen[None]):
                 id="query",
                 compact=True,
             )
-            yield Static("", id="query-error")
+            # Error text quotes what the user typed: plain text, never markup.
+            yield Static("", id="query-error", markup=False)
         with Horizontal(id="panes"):
             yield ArticleList(id="articles")
             with Vertical(id="side"):
@@ -137,7 +175,7 @@ class MainScreen(Screen[None]):
         self._show_sort()
         self.articles.empty_message = "Indexing…"
         self.articles.focus()
-        self.triage = UiTriage(self.app, self.index, Journal(paths.journal_file(self.index.root)))
+        self.triage = UiTriage(self.app, self.index, self._open_journal())
         self.run_worker(
             lambda: write_loop(self.triage, self._jobs, self.post_message),
             thread=True,
@@ -145,8 +183,11 @@ class MainScreen(Screen[None]):
             description="flag writer",
             exit_on_error=False,
         )
+        self.watcher = FolderWatcher(self.index.root, settings.extensions)
         self.run_worker(
-            lambda: index_folder(self.index.root, settings.extensions, self.post_message),
+            lambda: index_folder(
+                self.index.root, settings.extensions, self.watcher, self.post_message
+            ),
             thread=True,
             group="index",
             exclusive=True,
@@ -155,6 +196,16 @@ class MainScreen(Screen[None]):
         )
         self._update_layout(self.size.width)
         self.update_status()
+
+    def _open_journal(self) -> Journal:
+        """The folder's undo journal; if it cannot be read, a fresh one for this session only."""
+        path = paths.journal_file(self.index.root)
+        try:
+            return Journal(path)
+        except JournalError as exc:
+            self.notify(f"{exc}. Undo works for this session only.", severity="error", timeout=15)
+            spare = Path(tempfile.mkdtemp(prefix="newsreader-journal-"))
+            return Journal(spare / path.name)
 
     def on_unmount(self) -> None:
         """Remember where the editor was."""
@@ -204,24 +255,39 @@ class MainScreen(Screen[None]):
     def on_index_batch(self, message: IndexBatch) -> None:
         """Take in freshly read files; refresh the view now and then while indexing."""
         self.index.add_all(message.items)
+        for article_id in message.removed:
+            self.index.discard(article_id)
         self.loaded = message.done
+        if message.notice:
+            self.notify(message.notice, severity="warning")
         if message.finished:
             self.indexing = False
-            self.indexed.set()
-            self.articles.empty_message = (
-                "No articles match" if len(self.index) else ("No article files in this folder")
-            )
+            self.articles.empty_message = self._empty_message()
             self.refresh_view()
-            self._finish_restore()
             if self.index.bad:
                 self.notify(
                     f"{len(self.index.bad)} files could not be read: press ! to see them",
                     severity="warning",
                 )
+            if self.nr_app.settings.watch:
+                self.set_interval(POLL_INTERVAL, self._poll_folder, name="watch folder")
+        elif not self.view and message.items:
+            # The first rows: show them at once, whatever the throttle.
+            self.refresh_view()
         elif not self._refresh_pending:
             self._refresh_pending = True
             self.set_timer(REFRESH_DELAY, self._timed_refresh)
         self.update_status()
+
+    def _empty_message(self) -> str:
+        """What the list says when it has no rows, once the folder is read."""
+        if len(self.index):
+            return "No articles match"
+        root = self.index.root
+        if not root.is_dir():
+            return f"Folder not found: {root}"
+        extensions = " ".join(self.nr_app.settings.extensions)
+        return f"No article files ({extensions}) in {root}"
 
     def _timed_refresh(self) -> None:
         self._refresh_pending = False
@@ -233,15 +299,116 @@ class MainScreen(Screen[None]):
         if cursor and self.articles.move_to(cursor):
             self._restore = SessionState()
 
-    def refresh_view(self, keep: str | None = None) -> None:
-        """Recompute the view from the index with the current query and sort."""
+    def refresh_view(self, keep: str | None = None, *, keep_gone: bool = False) -> None:
+        """Recompute the view from the index with the current query and sort.
+
+        Small folders are done at once; large ones in a worker, so typing in the filter never
+        waits for 100,000 articles to be filtered and sorted (the latest request wins). With
+        ``keep_gone`` (a refresh the folder caused, not the user) rows of vanished files stay.
+        """
         current = self.articles.current
         keep = keep or (current.id if current else self._restore.cursor)
-        rows = sort_articles(
-            self.filter_query.filter(self.index.articles), self.sort_key, self.sort_reverse
-        )
+        self._view_generation += 1
+        if not keep_gone:
+            self.gone.clear()
+        extra = [self._gone_rows[i] for i in self.gone if i in self._gone_rows]
+        if len(self.index) < ASYNC_VIEW_THRESHOLD:
+            self._show_view(self.compute_view(extra), keep)
+        else:
+            self.filtering = True
+            self._compute_view_in_worker(self._view_generation, keep, extra)
+
+    def compute_view(self, extra: list[Article] | None = None) -> list[Article]:
+        """The articles the current query shows, in the current sort (safe in a worker).
+
+        ``extra`` rows (vanished files still shown) are merged in where the sort puts them.
+        """
+        key = (self.index.version, self.sort_key, self.sort_reverse)
+        cached = self._sorted
+        if cached is None or cached[0] != key:
+            # Sorting is the costly part: keep the sorted folder, so typing only filters.
+            cached = (key, sort_articles(self.index.articles, self.sort_key, self.sort_reverse))
+            self._sorted = cached
+        rows = self.filter_query.filter(cached[1])
+        if extra:
+            rows = sort_articles(rows + extra, self.sort_key, self.sort_reverse)
+        return rows
+
+    @work(thread=True, exclusive=True, group="view", exit_on_error=False)
+    def _compute_view_in_worker(
+        self, generation: int, keep: str | None, extra: list[Article]
+    ) -> None:
+        self.post_message(ViewReady(generation, self.compute_view(extra), keep))
+
+    def on_view_ready(self, message: ViewReady) -> None:
+        """A worker's view: shown unless a newer one was asked for meanwhile."""
+        if message.generation == self._view_generation:
+            self.filtering = False
+            self._show_view(message.rows, message.keep)
+
+    def _show_view(self, rows: list[Article], keep: str | None) -> None:
         self.view = rows
+        self._gone_rows = {i: a for i, a in self._gone_rows.items() if i in self.gone}
+        self.articles.set_gone(self.gone)
         self.articles.set_rows(rows, keep=keep)
+        if not self.indexing and not self.indexed.is_set():
+            self._finish_restore()
+            self.indexed.set()
+        self.update_status()
+
+    # --- live folder ---------------------------------------------------------------------
+
+    def _poll_folder(self) -> None:
+        self.run_worker(
+            lambda: poll_folder(
+                self.index.root, self.watcher, self._known_files, self.post_message
+            ),
+            thread=True,
+            group="watch",
+            exclusive=False,
+            description="watch folder",
+            exit_on_error=False,
+        )
+
+    def _known_files(self) -> dict[str, tuple[int, int]]:
+        return {a.id: (a.stamp.size, a.stamp.mtime_ns) for a in self.index.articles}
+
+    def _mark_gone(self, article: Article) -> None:
+        self.gone.add(article.id)
+        self._gone_rows[article.id] = article
+
+    def on_folder_changed(self, message: FolderChanged) -> None:
+        """Merge files changed on disk; rows, marks, cursor and scroll stay where they were."""
+        added = changed = 0
+        for item in message.items:
+            old = self.index.get(item.id)
+            if isinstance(item, Article) and old is not None and old.stamp == item.stamp:
+                continue  # our own write, already in the index
+            if old is None and isinstance(item, Article):
+                added += 1
+            else:
+                changed += 1
+            self.index.add(item)
+            if isinstance(item, Article):
+                self.articles.update_row(item)
+            elif old is not None:
+                self._mark_gone(old)
+        for article_id in message.removed:
+            article = self.index.get(article_id)
+            self.index.discard(article_id)
+            if article is not None:
+                self._mark_gone(article)
+        if not (added or changed or message.removed):
+            return
+        counts = ((added, "new"), (changed, "changed"), (len(message.removed), "removed"))
+        self._message = "folder: " + ", ".join(f"{n} {what}" for n, what in counts if n)
+        if added:
+            # New rows go where the sort puts them; the cursor stays on its article.
+            self.refresh_view(self._cursor_id, keep_gone=True)
+        self.articles.set_gone(self.gone)
+        touched = self.gone | {item.id for item in message.items}
+        if self.location is not None and self.location.article_id in touched:
+            self.show_location(self.location)
         self.update_status()
 
     def update_status(self) -> None:
@@ -285,6 +452,10 @@ class MainScreen(Screen[None]):
             self.detail.show_message(f"{location.article_id} is gone from the folder")
             self.related.show([], [])
             return
+        # Backlinks and related resolution need the whole folder, and every batch read changes
+        # it: computing them on each refresh while indexing starves the indexer. The final
+        # refresh fills them in.
+        backlinks = [] if self.indexing else self.index.backlinks(article.id)
         detail = load_detail(self.index.root, article.id)
         if isinstance(detail, BadFile):
             self.detail.show_summary(article)
@@ -292,9 +463,12 @@ class MainScreen(Screen[None]):
         elif location.external is not None and location.external < len(detail.related):
             self.detail.show_related_entry(detail.related[location.external], article.title)
         else:
-            self.detail.show_detail(detail, backlinks_count=len(self.index.backlinks(article.id)))
-        rows = [RelatedRow(r.link, r.target, r.index) for r in self.index.resolve(article)]
-        self.related.show(rows, self.index.backlinks(article.id))
+            self.detail.show_detail(detail, backlinks_count=len(backlinks))
+        if self.indexing:
+            rows = [RelatedRow(link, None, i) for i, link in enumerate(article.related)]
+        else:
+            rows = [RelatedRow(r.link, r.target, r.index) for r in self.index.resolve(article)]
+        self.related.show(rows, backlinks)
 
     @on(ArticleList.ToggleMark)
     def _on_toggle_mark(self, message: ArticleList.ToggleMark) -> None:
@@ -322,8 +496,11 @@ class MainScreen(Screen[None]):
 
     def _visit(self, location: Location) -> None:
         moved = location.external is not None or self.articles.move_to(location.article_id)
-        if not moved and location.article_id in self.index:
-            self.notify("That article is not in the current view", severity="information")
+        if not moved and location.article_id in self.index and self.filter_query.text:
+            # The list follows the article it shows: widen the view when the filter hides it.
+            self.set_query("")
+            self.articles.move_to(location.article_id)
+            self.notify("Filter cleared to show the article")
         self.show_location(location)
 
     def action_back(self) -> None:
@@ -349,7 +526,7 @@ class MainScreen(Screen[None]):
         panes = [self.articles, self.detail, self.related]
         focused = self.app.focused
         if focused in panes:
-            panes[(panes.index(focused) + step) % len(panes)].focus()  # type: ignore[arg-type]
+            panes[(panes.index(focused) + step) % len(panes)].focus()
         else:
             self.articles.focus()
 
@@ -374,7 +551,7 @@ class MainScreen(Screen[None]):
             query = parse_query(text)
         except QueryError as exc:
             self.query_error = str(exc)
-            error.update(f"⚠ {exc}")
+            error.update(Text(f"⚠ {inert(str(exc))}"))
             error.add_class("-shown")
             return False
         self.query_error = ""
@@ -445,8 +622,9 @@ class MainScreen(Screen[None]):
             self.articles.action_cursor_down()
             after = self.articles.current
             landed = after.id if after is not None and after is not current else None
-        action = "unpublish" if current.published else "publish"
-        self._jobs.put(WriteJob(action, (current.id,), landed=landed))
+        # "toggle" is resolved by the writer: a second p before the first write lands must see
+        # the flag that write set, not the one the screen knew when the key was pressed.
+        self._jobs.put(WriteJob("toggle", (current.id,), landed=landed))
 
     def confirm_bulk(self, articles: list[Article], publish: bool, what: str) -> None:
         """Ask before changing many articles; the question states the count."""
@@ -456,6 +634,8 @@ class MainScreen(Screen[None]):
             self.notify(f"All {len(articles)} {what} articles are already {verb.lower()}ed")
             return
         noun = "article" if len(todo) == 1 else "articles"
+        already = len(articles) - len(todo)
+        skipped = f"{already} already {verb.lower()}ed, left as they are" if already else ""
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -466,10 +646,7 @@ class MainScreen(Screen[None]):
                     self.clear_marks()
 
         self.app.push_screen(
-            ConfirmScreen(
-                f"{verb} {len(todo)} {what} {noun}?",
-                f"{len(articles) - len(todo)} already {verb.lower()}ed",
-            ),
+            ConfirmScreen(f"{verb} {len(todo)} {what} {noun}?", skipped),
             confirmed,
         )
 
@@ -502,12 +679,20 @@ class MainScreen(Screen[None]):
     def on_write_finished(self, message: WriteFinished) -> None:
         """Show what a write did; refresh the rows it touched, keeping the cursor."""
         outcome = message.outcome
+        if message.error:
+            # Files may have changed before the failure: show what the index now holds.
+            action = "change the flag" if message.action == "toggle" else message.action
+            self.notify(f"Could not {action}: {message.error}", severity="error")
+            self.refresh_view()
+            self._undo_advance(message)
+            return
         if outcome is None:
             self.notify(f"Nothing to {message.action}")
             return
         n = len(outcome.changed)
         sign = -1 if message.action == "undo" else 1
-        self.decisions += sign * n
+        # Undoing a change of an earlier session does not make this session's count negative.
+        self.decisions = max(0, self.decisions + sign * n)
         touched = [c.id for c in outcome.changed] + [f.id for f in outcome.failed]
         if any(article_id not in self.index for article_id in touched):
             self.refresh_view()  # a file vanished: its row goes
@@ -531,11 +716,12 @@ class MainScreen(Screen[None]):
     def _undo_advance(self, message: WriteFinished) -> None:
         """After a failed ``p``, put the cursor back on its article if the user has not moved."""
         outcome = message.outcome
-        if outcome is None or not outcome.failed or message.landed is None:
+        failed = message.error or (outcome is not None and outcome.failed)
+        if not failed or message.landed is None or not message.ids:
             return
         current = self.articles.current
         if current is not None and current.id == message.landed:
-            self.articles.move_to(outcome.failed[0].id)
+            self.articles.move_to(message.ids[0])
 
     def _refresh_row(self, article_id: str) -> None:
         article = self.index.get(article_id)

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from newsreader.model import Article, RelatedLink
 from newsreader.text import inert
+from newsreader.tui.widgets.article_list import fit_cells
 
 IN_FOLDER = "⇢"
 EXTERNAL = "↗"
@@ -57,13 +58,20 @@ def _date(date: datetime | None) -> str:
     return date.strftime("%Y-%m-%d") if date is not None else ""
 
 
+PROVIDER_CELLS = 16
+
+
 def _row_text(marker: str, title: str, details: list[str]) -> Text:
-    """A row: marker glyphs, the title, then the non-empty details dimmed."""
-    text = Text(marker + " ")
+    """A row: marker glyphs, provider, date and quality in fixed columns, then the title.
+
+    Stories of one cluster often share their title word for word: the provider comes first so
+    the rows still tell apart when the title is cut.
+    """
+    provider, day, quality = details
+    text = Text(fit_cells(marker, 3) + " ")
+    text.append(fit_cells(inert(provider), PROVIDER_CELLS) + " ", style="bold")
+    text.append(fit_cells(day, 10) + " " + fit_cells(quality, 4) + " ", style="dim")
     text.append(inert(title) or "(untitled)")
-    for detail in details:
-        if detail:
-            text.append("  " + inert(detail), style="dim")
     return text
 
 
@@ -84,7 +92,7 @@ def related_text(row: RelatedRow) -> Text:
 
 def backlink_text(article: Article) -> Text:
     """The row for an article that lists the current one as related."""
-    return _row_text(_state(article), article.title, [article.provider, _date(article.date)])
+    return _row_text(_state(article), article.title, [article.provider, _date(article.date), ""])
 
 
 def _note(text: str, style: str) -> Option:

@@ -1,0 +1,150 @@
+"""Helpers for the Pilot tests of the whole app: a small fixture folder, waits and disk snapshots.
+
+The fixture folder holds four articles, written here as YAML text (nothing is read from
+elsewhere). In the default sort (date, newest first) they are listed as A, B, C, D:
+
+- ``a.md`` (unpublished) lists B by an AMP ``www.`` variant of B's URL, and one external story;
+- ``b.md`` (published) has a plain https URL;
+- ``c.md`` (unpublished) has only a ``file://`` URL, which must never be opened;
+- ``d.md`` has no ``published`` key at all (published, by Jekyll's rule).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from newsreader.tui.app import NewsreaderApp
+
+A, B, C, D = "a.md", "b.md", "c.md", "d.md"
+#: The rows in the default sort (date, newest first).
+DATE_ORDER = [A, B, C, D]
+TITLES = {A: "Alpha story", B: "Bravo story", C: "Charlie story", D: "Delta story"}
+URLS = {
+    A: "https://news.example/alpha/",
+    B: "https://news.example/bravo/",
+    C: "file:///etc/passwd",
+    D: "https://news.example/delta/",
+}
+EXTERNAL_TITLE = "Outside story"
+EXTERNAL_PROVIDER = "Faraway Times"
+
+_RELATED_OF_A = f"""
+related:
+  - title: "{TITLES[B]} (AMP)"
+    webUrl: "https://www.news.example/bravo/amp/"
+    type: article
+  - title: "{EXTERNAL_TITLE}"
+    excerpt: "A story that is not in this folder."
+    publishedDateTime: 2023-02-20T10:00:00Z
+    webUrl: "https://elsewhere.example/outside"
+    type: article
+    provider:
+      name: {EXTERNAL_PROVIDER}
+      domain: elsewhere.example
+    quality: 12
+"""
+
+
+def article_text(
+    title: str,
+    *,
+    date: str,
+    url: str,
+    quality: int,
+    published: str | None,
+    extra: str = "",
+) -> str:
+    """One article file in the usual key order; ``published`` is raw YAML or None (no key)."""
+    lines = [
+        "---",
+        "category: news",
+        f'title: "{title}"',
+        f'excerpt: "The excerpt of {title.lower()}."',
+        f"publishedDateTime: {date}",
+        f'webUrl: "{url}"',
+        "type: article",
+        f"quality: {quality}",
+        "heat: 5",
+    ]
+    if published is not None:
+        lines.append(f"published: {published}")
+    lines += ["", "provider:", "  name: Test Wire", "  domain: news.example"]
+    if extra:
+        lines += [extra.rstrip("\n")]
+    lines += ["", 'secured: "c2VjcmV0;bm90LXJlYWw="', "---", ""]
+    return "\n".join(lines)
+
+
+def write_small_folder(folder: Path) -> Path:
+    """Write the four fixture articles into ``folder`` and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        A: article_text(
+            TITLES[A],
+            date="2023-03-01T08:00:00Z",
+            url=URLS[A],
+            quality=50,
+            published="false",
+            extra=_RELATED_OF_A,
+        ),
+        B: article_text(
+            TITLES[B], date="2023-02-01T08:00:00Z", url=URLS[B], quality=70, published="true"
+        ),
+        C: article_text(
+            TITLES[C], date="2023-01-01T08:00:00Z", url=URLS[C], quality=30, published="false"
+        ),
+        D: article_text(
+            TITLES[D], date="2022-12-01T08:00:00Z", url=URLS[D], quality=90, published=None
+        ),
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+async def ready(app: NewsreaderApp, pilot: Pilot[None]) -> None:
+    """Wait until the first index is in and the screen has caught up with it."""
+    await asyncio.wait_for(app.main.indexed.wait(), timeout=10)
+    await pilot.pause()
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 5) -> None:
+    """Pause until ``condition()`` holds (workers write in threads); fail after ``timeout``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every path below ``folder`` (hidden ones too, symlinks not followed) with bytes and mtime."""
+    result: dict[str, tuple[bytes, int]] = {}
+    # os.walk does not follow symlinked folders, so a symlink loop is listed, not entered.
+    for top, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = Path(top, name)
+            st = path.lstat()
+            data = path.read_bytes() if stat.S_ISREG(st.st_mode) else b""
+            result[path.relative_to(folder).as_posix()] = (data, st.st_mtime_ns)
+    return result
+
+
+def flag_lines(text: str) -> list[str]:
+    """The top-level ``published:`` lines of an article text."""
+    return [line for line in text.splitlines() if line.startswith("published:")]
+
+
+def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
+    """The (old, new) pairs of lines that differ, for texts with the same number of lines."""
+    old, new = before.splitlines(), after.splitlines()
+    assert len(old) == len(new), "a line was added or removed"
+    return [(o, n) for o, n in zip(old, new, strict=True) if o != n]

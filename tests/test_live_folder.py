@@ -1,0 +1,82 @@
+"""The running app takes in files added, changed and removed on disk (issue 4's live folder)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from newsreader.config import Settings
+from newsreader.tui.app import make_app
+from newsreader.tui.screens.main import MainScreen
+from tests.apphelpers import A, B, C, D, article_text, ready, wait_until, write_small_folder
+
+
+async def poll(pilot: Pilot[None], screen: MainScreen) -> None:
+    """One poll of the folder, as the interval timer does it, waited for to the end."""
+    screen._poll_folder()
+    workers = [w for w in screen.workers if w.group == "watch"]
+    await screen.workers.wait_for_complete(workers)
+    await pilot.pause()
+
+
+async def poll_until(pilot: Pilot[None], screen: MainScreen, condition: Callable[[], bool]) -> None:
+    """Poll the folder until the condition holds (a change is reported once settled)."""
+    for _ in range(6):
+        await poll(pilot, screen)
+        if condition():
+            return
+    raise AssertionError("the folder change never reached the screen")
+
+
+async def test_added_changed_and_removed_files_are_merged(tmp_path: Path) -> None:
+    folder = write_small_folder(tmp_path / "news")
+    app = make_app(folder, Settings(restore_session=False, watch=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        screen = app.main
+        screen.articles.move_to(B)
+        screen.marks = {C}
+        screen.articles.set_marks(screen.marks)
+        await pilot.pause()
+        screen.watcher.prime()
+
+        new = article_text(
+            "Echo story",
+            date="2023-03-09T09:00:00Z",
+            url="https://news.example/echo/",
+            quality=9,
+            published="false",
+        )
+        (folder / "e.md").write_text(new, encoding="utf-8")
+        changed = (folder / D).read_text(encoding="utf-8").replace("Delta story", "Delta, revised")
+        (folder / D).write_text(changed, encoding="utf-8")
+        (folder / B).unlink()
+
+        await poll_until(pilot, screen, lambda: "e.md" in [a.id for a in screen.view])
+        # The cursor stays on the removed article, which is shown as gone, not yanked away.
+        assert screen.articles.current is not None and screen.articles.current.id == B
+        assert B in screen.gone and B not in screen.index
+        assert "gone" in screen.detail.export_text()
+        assert screen.index.get(D).title == "Delta, revised"  # type: ignore[union-attr]
+        assert screen.marks == {C}
+        status = str(screen.query_one("#status").render())
+        assert "1 new" in status and "1 changed" in status and "1 removed" in status
+
+
+async def test_own_writes_are_not_reported_as_folder_changes(tmp_path: Path) -> None:
+    folder = write_small_folder(tmp_path / "news")
+    app = make_app(folder, Settings(restore_session=False, watch=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        screen = app.main
+        screen.watcher.prime()
+        screen.articles.move_to(A)
+        await pilot.press("p")
+        await wait_until(pilot, lambda: screen.decisions == 1)
+        screen._message = ""
+        for _ in range(3):
+            await poll(pilot, screen)
+        assert "folder" not in screen._message
+        assert [a.id for a in screen.view] == [A, B, C, D]
