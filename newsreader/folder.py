@@ -6,15 +6,12 @@ the same articles, the same bad files and the same cache.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from newsreader.index import ArticleIndex
 from newsreader.indexer import IndexUpdate, index_updates
-from newsreader.loader import DEFAULT_EXTENSIONS, find_files, load_file
-from newsreader.model import Article, BadFile
-
-BATCH_SIZE = 500
+from newsreader.loader import DEFAULT_EXTENSIONS
 
 
 class FolderError(Exception):
@@ -55,17 +52,3 @@ def apply_update(index: ArticleIndex, update: IndexUpdate) -> None:
     index.add_all(update.items)
     for article_id in update.removed:
         index.discard(article_id)
-
-
-def iter_batches(
-    root: Path, extensions: Iterable[str] = DEFAULT_EXTENSIONS, batch_size: int = BATCH_SIZE
-) -> Iterator[list[Article | BadFile]]:
-    """Load every article file of ``root`` in batches, so a caller can show progress."""
-    batch: list[Article | BadFile] = []
-    for found in find_files(root, extensions):
-        batch.append(load_file(root, found.id))
-        if len(batch) >= batch_size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

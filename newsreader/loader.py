@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsreader.model import Article, ArticleDetail, BadFile, FileStamp
@@ -27,14 +27,6 @@ class FoundFile:
     id: str
     size: int
     mtime_ns: int
-
-
-@dataclass(slots=True)
-class LoadResult:
-    """What loading a set of files gave."""
-
-    articles: list[Article] = field(default_factory=list)
-    bad: list[BadFile] = field(default_factory=list)
 
 
 def find_files(root: Path, extensions: Iterable[str] = DEFAULT_EXTENSIONS) -> Iterator[FoundFile]:
@@ -99,18 +91,6 @@ def load_file(root: Path, article_id: str) -> Article | BadFile:
         return got
     data, stamp = got
     return parse_article(article_id, data, stamp)
-
-
-def load_files(root: Path, ids: Iterable[str]) -> LoadResult:
-    """Read and parse many files."""
-    result = LoadResult()
-    for article_id in ids:
-        item = load_file(root, article_id)
-        if isinstance(item, BadFile):
-            result.bad.append(item)
-        else:
-            result.articles.append(item)
-    return result
 
 
 def load_detail(root: Path, article_id: str) -> ArticleDetail | BadFile:

@@ -9,6 +9,7 @@ cheaply. :func:`from_record` validates as it converts: a record of the wrong sha
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import repeat
 from typing import Any
 
 from newsreader.model import Article, BadFile, FileStamp, RelatedLink
@@ -89,40 +90,54 @@ def from_record(record: Record) -> Article | BadFile:
         raise RecordError(f"malformed record: {exc}") from None
 
 
+_NONE = type(None)
+#: The type of every field of an article record, checked in one pass (100,000 records a start).
+_ARTICLE_TYPES: tuple[type | tuple[type, ...], ...] = (
+    int, str, int, int, bytes,  # kind, id, size, mtime_ns, digest
+    str, str, (str, _NONE), str,  # title, excerpt, date, date_raw
+    str, str, tuple, str, str,  # provider, domain, topics, type, category
+    (int, _NONE), (int, _NONE), (bool, _NONE), bool,  # quality, heat, flag, has_flag
+    tuple, int, tuple, tuple,  # urls, image_count, related, warnings
+)  # fmt: skip
+
+
 def _from_record(r: Record) -> Article | BadFile:
     if r[0] == BAD and len(r) == 7:
         if not isinstance(r[5], str) or not (r[6] is None or isinstance(r[6], int)):
             raise RecordError("bad-file record fields")
         return BadFile(r[1], r[5], r[6])
-    if r[0] != ARTICLE or len(r) != _ARTICLE_LEN:
-        raise RecordError("unknown record kind")
-    texts = (r[1], r[5], r[6], r[8], r[9], r[10], r[12], r[13])
-    if not all(isinstance(t, str) for t in texts) or not isinstance(r[4], bytes):
-        raise RecordError("text fields")
-    web, original, amp, cdn = r[18]
+    if r[0] != ARTICLE or len(r) != _ARTICLE_LEN or not all(map(isinstance, r, _ARTICLE_TYPES)):
+        raise RecordError("unknown record kind or field types")
+    # fmt: off
+    (_, article_id, size, mtime_ns, digest, title, excerpt, date, date_raw, provider, domain,
+     topics, kind, category, quality, heat, flag, has_flag, urls, images, related, warnings) = r
+    # fmt: on
+    if type(quality) is bool or type(heat) is bool or type(images) is bool:
+        raise RecordError("a number is a boolean")
+    web, original, amp, cdn = _strings(urls)
     return Article(
-        id=r[1],
-        stamp=FileStamp(r[2], r[3], r[4]),
-        title=r[5],
-        excerpt=r[6],
-        date=_date_in(r[7]),
-        date_raw=r[8],
-        provider=r[9],
-        domain=r[10],
-        topics=_strings(r[11]),
-        type=r[12],
-        category=r[13],
-        quality=_opt_int(r[14]),
-        heat=_opt_int(r[15]),
-        flag=r[16] if r[16] is None or isinstance(r[16], bool) else _fail("flag"),
-        has_flag=bool(r[17]),
+        id=article_id,
+        stamp=FileStamp(size, mtime_ns, digest),
+        title=title,
+        excerpt=excerpt,
+        date=_date_in(date),
+        date_raw=date_raw,
+        provider=provider,
+        domain=domain,
+        topics=_strings(topics),
+        type=kind,
+        category=category,
+        quality=quality,
+        heat=heat,
+        flag=flag,
+        has_flag=has_flag,
         web_url=web,
         original_url=original,
         amp_url=amp,
         cdn_amp_url=cdn,
-        image_count=_opt_int(r[19]) or 0,
-        related=tuple(_link(x) for x in r[20]),
-        warnings=_strings(r[21]),
+        image_count=images,
+        related=tuple(map(_link, related)) if related else (),
+        warnings=_strings(warnings),
     )
 
 
@@ -134,7 +149,7 @@ def _link(x: Any) -> RelatedLink:
 
 
 def _strings(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, tuple) or not all(map(isinstance, value, repeat(str))):
         raise RecordError("expected a tuple of strings")
     return value
 
@@ -143,7 +158,3 @@ def _opt_int(value: Any) -> int | None:
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
     raise RecordError("expected an integer")
-
-
-def _fail(what: str) -> Any:
-    raise RecordError(f"bad {what}")

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.folder import FolderError, build_index, check_folder, iter_batches
+from newsreader.folder import FolderError, build_index, check_folder
 from newsreader.index import ArticleIndex, date_text, sort_articles
+from newsreader.indexer import index_updates
 from newsreader.loader import VANISHED, find_files, load_detail, load_file, read_file
 from newsreader.model import Article, ArticleDetail, BadFile, FileStamp, RelatedLink
 from tests.hostile import (
@@ -121,9 +122,9 @@ def test_batches_cover_everything(
     corpus: tuple[Path, dict[str, str | None]], hostile_index: ArticleIndex
 ) -> None:
     folder, expected = corpus
-    batches = list(iter_batches(folder.resolve(), batch_size=4))
-    assert all(len(b) <= 4 for b in batches)
-    assert sorted(item.id for b in batches for item in b) == sorted(expected)
+    updates = list(index_updates(folder.resolve(), use_cache=False))
+    assert updates[-1].finished and not updates[-1].removed
+    assert sorted(item.id for u in updates for item in u.items) == sorted(expected)
 
 
 def test_check_folder_errors(tmp_path: Path) -> None:

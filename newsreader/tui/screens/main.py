@@ -776,8 +776,3 @@ class MainScreen(Screen[None]):
                 self.articles.move_to(article_id)
 
         self.app.push_screen(BadFilesScreen(self.index.bad, warnings), chosen)
-
-
-def folder_title(root: Path) -> str:
-    """The window title for a folder."""
-    return f"newsreader — {root}"
