@@ -92,7 +92,10 @@ class ArticleIndex:
         self.root = root
         self._articles: dict[str, Article] = {}
         self._bad: dict[str, BadFile] = {}
-        self._url_map: dict[str, str] | None = None
+        #: hash(normalised URL) -> article id. Hashes, not the URLs: 100,000 articles carry
+        #: 150,000 URLs, and an int key costs a third of a URL string (a 64-bit collision is
+        #: far less likely than a typo in a URL).
+        self._url_map: dict[int, str] | None = None
         self._backlinks: dict[str, list[str]] | None = None
         #: Bumped by every change, so views computed from an older index can be told apart.
         self.version = 0
@@ -162,8 +165,8 @@ class ArticleIndex:
     # --- URLs and related ----------------------------------------------------------------
 
     @staticmethod
-    def _keys(article: Article) -> set[str]:
-        return {k for k in map(normalize_url, article.urls) if k}
+    def _keys(article: Article) -> set[int]:
+        return {hash(k) for k in map(normalize_url, article.urls) if k}
 
     def _map_urls(self, article: Article) -> None:
         assert self._url_map is not None
@@ -172,7 +175,7 @@ class ArticleIndex:
             if current is None or article.id < current:
                 self._url_map[key] = article.id
 
-    def _urls(self) -> dict[str, str]:
+    def _urls(self) -> dict[int, str]:
         if self._url_map is None:
             self._url_map = {}
             for article in self._articles.values():
@@ -181,7 +184,8 @@ class ArticleIndex:
 
     def by_url(self, url: str) -> Article | None:
         """The article a URL names (scheme, ``www.``, trailing slash and AMP forms ignored)."""
-        article_id = self._urls().get(normalize_url(url))
+        key = normalize_url(url)
+        article_id = self._urls().get(hash(key)) if key else None
         return self._articles.get(article_id) if article_id else None
 
     def resolve_link(self, link: RelatedLink, source_id: str = "") -> Article | None:

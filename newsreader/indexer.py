@@ -15,7 +15,7 @@ from __future__ import annotations
 import marshal
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,11 +95,18 @@ def index_updates(
     *,
     use_cache: bool = True,
     parallel: bool = True,
+    before_walk: Callable[[], object] | None = None,
 ) -> Iterator[IndexUpdate]:
-    """Index ``root``, yielding batches as they are ready (see the module docstring)."""
+    """Index ``root``, yielding batches as they are ready (see the module docstring).
+
+    ``before_walk`` is called once the cached batches are out, just before the folder is
+    listed (a watcher takes its baseline there).
+    """
     state = _State(root)
     if use_cache:
         yield from state.load_cache()
+    if before_walk is not None:
+        before_walk()
     pool: _Parallel | None = None
     pending: list[FoundFile] = []
     try:

@@ -7,6 +7,7 @@ happens on the UI thread (the triage hook below hands reloaded files back to it)
 from __future__ import annotations
 
 import queue
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +34,12 @@ def index_folder(
     """Index the folder (cache first, then changes), posting each batch as it is ready."""
     worker = get_current_worker()
     # Before the walk: a file added while indexing changes a folder mtime the watcher knows.
-    watcher.mark_dirs()
-    for update in index_updates(root, extensions):
+    for update in index_updates(root, extensions, before_walk=watcher.mark_dirs):
         if worker.is_cancelled:
             return
         post(IndexBatch(update.items, update.done, update.finished, update.removed, update.notice))
+        # Hand the GIL to the UI thread now and then, so it paints while batches keep coming.
+        time.sleep(0.002)
 
 
 def poll_folder(
