@@ -40,28 +40,28 @@ MAX_INT = 1 << 63
 _NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 BOM = "\ufeff"
 
-KNOWN_KEYS = frozenset(
-    {
-        "category",
-        "title",
-        "excerpt",
-        "publishedDateTime",
-        "originalUrl",
-        "webUrl",
-        "ampWebUrl",
-        "cdnAmpWebUrl",
-        "type",
-        "quality",
-        "heat",
-        "published",
-        "featuredContent",
-        "provider",
-        "topics",
-        "images",
-        "related",
-        "secured",
-    }
+#: The keys the format names, in the order real files give them.
+KEY_ORDER = (
+    "category",
+    "title",
+    "excerpt",
+    "publishedDateTime",
+    "originalUrl",
+    "webUrl",
+    "ampWebUrl",
+    "cdnAmpWebUrl",
+    "type",
+    "quality",
+    "heat",
+    "published",
+    "featuredContent",
+    "provider",
+    "topics",
+    "images",
+    "related",
+    "secured",
 )
+KNOWN_KEYS = frozenset(KEY_ORDER)
 
 _OPEN = re.compile(r"---[ \t]*\r?\n")
 # The closing line, found with the newline before it: much faster than a multiline ``^``.

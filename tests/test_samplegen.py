@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from newsreader import demo, samplegen
+from newsreader.parsing import KEY_ORDER
 from newsreader.samplegen import generate_corpus
 from newsreader.urls import normalize_url
 from tests.hostile import (
@@ -27,26 +28,6 @@ from tests.hostile import (
 
 HASH_NAME = re.compile(r"\d{3}_[0-9a-f]{16}(-\d+)?\.(txt|md)")
 DATE_NAME = re.compile(r"\d{4}-\d{2}-\d{2}-[a-z0-9-]+\.(md|txt)")
-KEY_ORDER = (
-    "category",
-    "title",
-    "excerpt",
-    "publishedDateTime",
-    "originalUrl",
-    "webUrl",
-    "ampWebUrl",
-    "cdnAmpWebUrl",
-    "type",
-    "quality",
-    "heat",
-    "published",
-    "featuredContent",
-    "provider",
-    "topics",
-    "images",
-    "related",
-    "secured",
-)
 CORPUS_SIZE = 600
 
 #: A generated corpus, loaded: (folder, {relative id: front-matter mapping}).

@@ -113,7 +113,8 @@ class MainScreen(Screen[None]):
         #: the view (query or sort), with the rows they had.
         self.gone: set[str] = set()
         self._gone_rows: dict[str, Article] = {}
-        self.watcher = FolderWatcher(index.root)
+        #: Made on mount, with the extensions the settings name.
+        self.watcher: FolderWatcher
 
     def notify(
         self,
