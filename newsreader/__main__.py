@@ -2,4 +2,6 @@
 
 from newsreader.cli import main
 
-raise SystemExit(main())
+# The guard matters: worker processes started by the indexer import the main module again.
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -17,6 +17,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,25 +69,52 @@ def _worker_count() -> int:
 
 
 class _Parallel:
-    """Chunks of files parsed by worker processes, results taken in order of completion."""
+    """Chunks of files parsed by worker processes, results taken in the order submitted.
+
+    Workers are a speed-up, never a dependency: a chunk whose worker failed (or a pool that
+    could not start) is parsed here instead.
+    """
 
     def __init__(self, root: Path) -> None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["newsreader.indexer"])
-        self.pool = ProcessPoolExecutor(_worker_count(), mp_context=context)
-        self.root = str(root)
-        self.futures: list[Future[bytes]] = []
+        self.root = root
+        self.futures: list[tuple[Future[bytes] | None, list[FoundFile]]] = []
+        self.pool: ProcessPoolExecutor | None
+        try:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["newsreader.indexer"])
+            self.pool = ProcessPoolExecutor(_worker_count(), mp_context=context)
+        except (OSError, ValueError):
+            self.pool = None
 
     def submit(self, chunk: list[FoundFile]) -> None:
         payload = [(f.id, f.size, f.mtime_ns) for f in chunk]
-        self.futures.append(self.pool.submit(_parse_chunk, self.root, payload))
+        future = None
+        if self.pool is not None:
+            try:
+                future = self.pool.submit(_parse_chunk, str(self.root), payload)
+            except (BrokenProcessPool, RuntimeError, OSError):
+                self.pool = None
+        self.futures.append((future, chunk))
 
     def ready(self, wait: bool) -> Iterator[list[Record]]:
-        while self.futures and (wait or self.futures[0].done()):
-            yield list(marshal.loads(self.futures.pop(0).result()))
+        while self.futures:
+            future, chunk = self.futures[0]
+            if future is not None and not wait and not future.done():
+                return
+            self.futures.pop(0)
+            yield self._result(future, chunk)
+
+    def _result(self, future: Future[bytes] | None, chunk: list[FoundFile]) -> list[Record]:
+        if future is not None:
+            try:
+                return list(marshal.loads(future.result()))
+            except (BrokenProcessPool, OSError, EOFError, ValueError):
+                pass  # the worker died or its reply was unreadable: do the chunk here
+        return parse_records(self.root, chunk)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def index_updates(
@@ -109,22 +137,25 @@ def index_updates(
         before_walk()
     pool: _Parallel | None = None
     pending: list[FoundFile] = []
+    stale = 0
     try:
         for f in find_files(root, extensions):
             if state.is_fresh(f):
                 continue
             pending.append(f)
-            if pool is None and parallel and len(pending) >= PARALLEL_THRESHOLD:
+            stale += 1
+            if pool is None and parallel and stale >= PARALLEL_THRESHOLD:
                 pool = _Parallel(root)
-            if pool is not None and len(pending) >= CHUNK:
-                pool.submit(pending)
-                pending = []
-            elif pool is None and len(pending) >= CHUNK // 4:
+            if pool is not None:
+                if len(pending) >= CHUNK:
+                    pool.submit(pending)
+                    pending = []
+                for records in pool.ready(wait=False):
+                    yield state.take(records)
+            elif len(pending) >= CHUNK // 4:
                 # Few files so far: parse here, and show them without waiting for the walk.
                 yield state.take(parse_records(root, pending))
                 pending = []
-            for records in pool.ready(wait=False) if pool else ():
-                yield state.take(records)
         if pool is not None and pending:
             pool.submit(pending)
         elif pending:

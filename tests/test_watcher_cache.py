@@ -191,3 +191,37 @@ def test_corruption_in_a_later_chunk_drops_what_the_cache_gave(
     index, updates = run(corpus)
     assert any(u.removed for u in updates[:-1])  # the good chunks' items were taken back
     assert snapshot(index) == snapshot(cold)
+
+
+def test_worker_processes_give_the_same_index(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.indexer
+
+    monkeypatch.setattr(newsreader.indexer, "PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr(newsreader.indexer, "CHUNK", 16)
+    started: list[object] = []
+    real = newsreader.indexer._Parallel
+    monkeypatch.setattr(
+        newsreader.indexer, "_Parallel", lambda root: started.append(root) or real(root)
+    )
+    serial, _ = run(corpus, use_cache=False, parallel=False)
+    parallel, _ = run(corpus, use_cache=False, parallel=True)
+    assert started, "the worker pool was never used"
+    assert snapshot(parallel) == snapshot(serial)
+
+
+def test_a_failing_worker_pool_falls_back_to_parsing_here(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.indexer
+
+    class Broken:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise OSError("no processes here")
+
+    monkeypatch.setattr(newsreader.indexer, "PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr(newsreader.indexer, "ProcessPoolExecutor", Broken)
+    serial, _ = run(corpus, use_cache=False, parallel=False)
+    fallback, _ = run(corpus, use_cache=False, parallel=True)
+    assert snapshot(fallback) == snapshot(serial)
