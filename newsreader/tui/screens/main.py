@@ -258,7 +258,8 @@ class MainScreen(Screen[None]):
         self.index.add_all(message.items)
         for article_id in message.removed:
             self.index.discard(article_id)
-        self.loaded = message.done
+        # Cached rows come before the walk has counted anything: count what is listed so far.
+        self.loaded = max(message.done, len(self.index) + len(self.index.bad))
         if message.notice:
             self.notify(message.notice, severity="warning")
         if message.finished:
@@ -360,6 +361,8 @@ class MainScreen(Screen[None]):
     # --- live folder ---------------------------------------------------------------------
 
     def _poll_folder(self) -> None:
+        if any(w.group == "watch" and w.is_running for w in self.workers):
+            return  # the last look is still going (a huge folder): one at a time
         self.run_worker(
             lambda: poll_folder(
                 self.index.root, self.watcher, self._known_files, self.post_message
