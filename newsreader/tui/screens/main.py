@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
+import re
 import tempfile
 import webbrowser
 from dataclasses import dataclass
@@ -52,6 +53,18 @@ REFRESH_DELAY = 0.25
 ASYNC_VIEW_THRESHOLD = 20_000
 #: Seconds between two looks at the folder for files added, changed or removed.
 POLL_INTERVAL = 2.0
+
+
+_PLAIN_WORD = re.compile(r"[^\s:<>=\"()]+")
+
+
+def narrows(old: str, new: str) -> bool:
+    """True when every article ``new`` matches also matches ``old``: ``new`` only adds letters or
+    words to a query of plain words (no fields, quotes, groups, negation or OR)."""
+    if not new.startswith(old):
+        return False
+    words = new.split()
+    return all(_PLAIN_WORD.fullmatch(w) and w[0] != "-" and w != "OR" for w in words)
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,8 @@ class MainScreen(Screen[None]):
         self._view_generation = 0
         #: All articles in the current sort, for (index version, sort key, reverse).
         self._sorted: tuple[tuple[int, str, bool], list[Article]] | None = None
+        #: The last filtered rows, with the sort key and query text they were made for.
+        self._last_view: tuple[tuple[int, str, bool], str, list[Article]] | None = None
         #: Articles whose files left the folder while shown: struck out until the user changes
         #: the view (query or sort), with the rows they had.
         self.gone: set[str] = set()
@@ -331,7 +346,12 @@ class MainScreen(Screen[None]):
             # Sorting is the costly part: keep the sorted folder, so typing only filters.
             cached = (key, sort_articles(self.index.articles, self.sort_key, self.sort_reverse))
             self._sorted = cached
-        rows = self.filter_query.filter(cached[1])
+        query, base = self.filter_query, cached[1]
+        last = self._last_view
+        if last is not None and last[0] == key and narrows(last[1], query.text):
+            base = last[2]  # typing on in a word or adding one: only last rows can still match
+        rows = query.filter(base)
+        self._last_view = (key, query.text, rows)
         if extra:
             rows = sort_articles(rows + extra, self.sort_key, self.sort_reverse)
         return rows
