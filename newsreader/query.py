@@ -502,3 +502,15 @@ class Query:
 def parse_query(text: str) -> Query:
     """Compile ``text`` into a :class:`Query`; raises :class:`QueryError` when malformed."""
     return Query(text)
+
+
+_PLAIN_WORD = re.compile(r"[^\s:<>=\"()]+")
+
+
+def narrows(old: str, new: str) -> bool:
+    """True when every article ``new`` matches also matches ``old``: ``new`` only adds letters or
+    words to a query of plain words (no fields, quotes, groups, negation or OR)."""
+    if not new.startswith(old):
+        return False
+    words = new.split()
+    return all(_PLAIN_WORD.fullmatch(w) and w[0] != "-" and w != "OR" for w in words)

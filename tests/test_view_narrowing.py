@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from newsreader.config import Settings
-from newsreader.query import parse_query
+from newsreader.query import narrows, parse_query
 from newsreader.tui.app import make_app
-from newsreader.tui.screens.main import narrows
 from tests.apphelpers import ready, write_small_folder
 
 CASES = [

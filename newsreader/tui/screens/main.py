@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import queue
-import re
 import tempfile
 import webbrowser
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from newsreader.index import SORT_KEYS, ArticleIndex, sort_articles
 from newsreader.journal import Journal, JournalError
 from newsreader.loader import load_detail
 from newsreader.model import Article, BadFile
-from newsreader.query import QueryError, parse_query
+from newsreader.query import QueryError, narrows, parse_query
 from newsreader.session import SessionState, load_session, save_session
 from newsreader.text import inert
 from newsreader.tui.messages import FolderChanged, IndexBatch, ViewReady, WriteFinished
@@ -53,18 +52,6 @@ REFRESH_DELAY = 0.25
 ASYNC_VIEW_THRESHOLD = 20_000
 #: Seconds between two looks at the folder for files added, changed or removed.
 POLL_INTERVAL = 2.0
-
-
-_PLAIN_WORD = re.compile(r"[^\s:<>=\"()]+")
-
-
-def narrows(old: str, new: str) -> bool:
-    """True when every article ``new`` matches also matches ``old``: ``new`` only adds letters or
-    words to a query of plain words (no fields, quotes, groups, negation or OR)."""
-    if not new.startswith(old):
-        return False
-    words = new.split()
-    return all(_PLAIN_WORD.fullmatch(w) and w[0] != "-" and w != "OR" for w in words)
 
 
 @dataclass(frozen=True)
