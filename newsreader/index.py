@@ -99,6 +99,8 @@ class ArticleIndex:
         self._backlinks: dict[str, list[str]] | None = None
         #: Bumped by every change, so views computed from an older index can be told apart.
         self.version = 0
+        #: How many of the articles are published (Jekyll's rule), kept by add and discard.
+        self._published = 0
 
     # --- contents ------------------------------------------------------------------------
 
@@ -112,6 +114,11 @@ class ArticleIndex:
     def articles(self) -> list[Article]:
         """Every article, in the order they were added."""
         return list(self._articles.values())
+
+    @property
+    def bad_count(self) -> int:
+        """How many bad files there are (without sorting them)."""
+        return len(self._bad)
 
     @property
     def bad(self) -> list[BadFile]:
@@ -133,12 +140,14 @@ class ArticleIndex:
         ):
             # A re-read that kept every link (a flag write): URL map and backlinks stay valid.
             self._articles[item.id] = item
+            self._published += item.published - old.published
             return
         self.discard(item.id)
         if isinstance(item, BadFile):
             self._bad[item.id] = item
             return
         self._articles[item.id] = item
+        self._published += item.published
         if self._url_map is not None:
             self._map_urls(item)
         self._backlinks = None
@@ -155,6 +164,7 @@ class ArticleIndex:
         old = self._articles.pop(article_id, None)
         if old is None:
             return
+        self._published -= old.published
         if self._url_map is not None and any(
             self._url_map.get(key) == article_id for key in self._keys(old)
         ):
@@ -219,9 +229,12 @@ class ArticleIndex:
 
     def counts(self, articles: Iterable[Article] | None = None) -> Counts:
         """Counts for a set of articles (default: all)."""
-        rows = self._articles.values() if articles is None else articles
+        if articles is None:
+            # Kept as articles come and go: the status line asks after every batch and key.
+            total = len(self._articles)
+            return Counts(total, self._published, total - self._published, len(self._bad))
         total = published = 0
-        for article in rows:
+        for article in articles:
             total += 1
             published += article.published
         return Counts(total, published, total - published, len(self._bad))

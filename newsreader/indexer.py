@@ -93,6 +93,7 @@ class _Parallel:
             try:
                 future = self.pool.submit(_parse_chunk, str(self.root), payload)
             except (BrokenProcessPool, RuntimeError, OSError):
+                self.close()  # the rest is parsed here
                 self.pool = None
         self.futures.append((future, chunk))
 

@@ -357,3 +357,25 @@ def test_date_text() -> None:
 
 def _id(article: Article | None) -> str | None:
     return article.id if article else None
+
+
+def test_running_counts_follow_every_change(tmp_path: Path) -> None:
+    def art(article_id: str, flag: bool | None, url: str = "") -> Article:
+        return Article(id=article_id, stamp=FileStamp(0, 0, b""), flag=flag, web_url=url)
+
+    index = ArticleIndex(tmp_path)
+    steps = [
+        lambda: index.add_all([art("a", True), art("b", False), art("c", None)]),
+        lambda: index.add(art("b", True)),  # a flag write (same links)
+        lambda: index.add(art("a", False, "https://x.example/a")),  # links changed
+        lambda: index.add(BadFile("c", "broke")),  # an article turns bad
+        lambda: index.add(art("c", False)),  # and good again
+        lambda: index.discard("a"),
+        lambda: index.discard("nothing"),
+    ]
+    for step in steps:
+        step()
+        assert index.counts() == index.counts(index.articles)
+    assert index.counts() == index.counts(index.articles)
+    assert (index.counts().published, index.counts().unpublished) == (1, 1)
+    assert index.bad_count == 0

@@ -261,16 +261,16 @@ class MainScreen(Screen[None]):
         for article_id in message.removed:
             self.index.discard(article_id)
         # Cached rows come before the walk has counted anything: count what is listed so far.
-        self.loaded = max(message.done, len(self.index) + len(self.index.bad))
+        self.loaded = max(message.done, len(self.index) + self.index.bad_count)
         if message.notice:
             self.notify(message.notice, severity="warning")
         if message.finished:
             self.indexing = False
             self.articles.empty_message = self._empty_message()
             self.refresh_view()
-            if self.index.bad:
+            if self.index.bad_count:
                 self.notify(
-                    f"{len(self.index.bad)} files could not be read: press ! to see them",
+                    f"{self.index.bad_count} files could not be read: press ! to see them",
                     severity="warning",
                 )
             if self.nr_app.settings.watch:
