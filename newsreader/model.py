@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -75,6 +75,19 @@ class RelatedLink:
 
 
 _TOPIC_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
+#: Separates the title from the excerpt in :attr:`Article.search`.
+SEARCH_SEPARATOR = "\x00"
+
+
+def search_text(title: str, excerpt: str) -> str:
+    """The text free words are searched in: title and excerpt, lowercased, NUL between them.
+
+    NULs inside either are turned into spaces, so a match never spans the two (a needle that
+    holds a NUL matches nothing). Lowercasing the joined text equals joining the lowercased
+    parts: NUL is neither cased nor case-ignorable, so no context rule reaches across it.
+    """
+    sep = SEARCH_SEPARATOR
+    return f"{title.replace(sep, ' ')}{sep}{excerpt.replace(sep, ' ')}".lower()
 
 
 @dataclass(slots=True)
@@ -84,7 +97,9 @@ class Article:
     id: str
     stamp: FileStamp
     title: str = ""
-    excerpt: str = ""
+    #: Given when building an article, kept only inside :attr:`search` (the detail pane shows
+    #: :attr:`ArticleDetail.excerpt`, read from the file): one lowercased copy, not two texts.
+    excerpt: InitVar[str] = ""
     date: datetime | None = None
     date_raw: str = ""
     provider: str = ""
@@ -105,8 +120,13 @@ class Article:
     image_count: int = 0
     related: tuple[RelatedLink, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: :func:`search_text` of the title and excerpt: what free words of a query search, with no
+    #: lowercasing per keystroke. Computed from ``excerpt`` unless given (records carry it).
+    search: str = ""
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, excerpt: str) -> None:
+        if not self.search:
+            self.search = search_text(self.title, excerpt)
         # 100,000 of these stay in memory: share what is equal instead of keeping copies.
         if self.original_url == self.web_url:
             self.original_url = self.web_url
@@ -128,6 +148,11 @@ class Article:
         return tuple(
             u for u in (self.web_url, self.original_url, self.amp_url, self.cdn_amp_url) if u
         )
+
+
+# The InitVar's default stays behind as a class attribute, so ``article.excerpt`` would quietly
+# read "": remove it, so that code still asking a summary for its excerpt fails loudly.
+delattr(Article, "excerpt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +182,7 @@ class ArticleDetail:
     """The full parse of one file, for the detail pane and ``newsreader show``."""
 
     article: Article
+    excerpt: str = ""
     images: tuple[Image, ...] = ()
     featured_content: str = ""
     related: tuple[RelatedEntry, ...] = ()

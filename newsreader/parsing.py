@@ -248,6 +248,7 @@ def parse_detail(article_id: str, data: bytes, stamp: FileStamp) -> ArticleDetai
     provider = mapping.get("provider")
     return ArticleDetail(
         article=article,
+        excerpt=_str_or_empty(mapping.get("excerpt")),
         images=_images(mapping.get("images")),
         featured_content=_str_or_empty(mapping.get("featuredContent")),
         related=_related_entries(mapping.get("related")),

@@ -51,7 +51,7 @@ def to_record(item: Article | BadFile, stamp: FileStamp | None = None) -> Record
         a.stamp.mtime_ns,
         a.stamp.digest,
         a.title,
-        a.excerpt,
+        a.search,
         _date_out(a.date),
         a.date_raw,
         a.provider,
@@ -94,7 +94,7 @@ _NONE = type(None)
 #: The type of every field of an article record, checked in one pass (100,000 records a start).
 _ARTICLE_TYPES: tuple[type | tuple[type, ...], ...] = (
     int, str, int, int, bytes,  # kind, id, size, mtime_ns, digest
-    str, str, (str, _NONE), str,  # title, excerpt, date, date_raw
+    str, str, (str, _NONE), str,  # title, search, date, date_raw
     str, str, tuple, str, str,  # provider, domain, topics, type, category
     (int, _NONE), (int, _NONE), (bool, _NONE), bool,  # quality, heat, flag, has_flag
     tuple, int, tuple, tuple,  # urls, image_count, related, warnings
@@ -109,7 +109,7 @@ def _from_record(r: Record) -> Article | BadFile:
     if r[0] != ARTICLE or len(r) != _ARTICLE_LEN or not all(map(isinstance, r, _ARTICLE_TYPES)):
         raise RecordError("unknown record kind or field types")
     # fmt: off
-    (_, article_id, size, mtime_ns, digest, title, excerpt, date, date_raw, provider, domain,
+    (_, article_id, size, mtime_ns, digest, title, search, date, date_raw, provider, domain,
      topics, kind, category, quality, heat, flag, has_flag, urls, images, related, warnings) = r
     # fmt: on
     if type(quality) is bool or type(heat) is bool or type(images) is bool:
@@ -119,7 +119,7 @@ def _from_record(r: Record) -> Article | BadFile:
         id=article_id,
         stamp=FileStamp(size, mtime_ns, digest),
         title=title,
-        excerpt=excerpt,
+        search=search,
         date=_date_in(date),
         date_raw=date_raw,
         provider=provider,

@@ -52,7 +52,7 @@ def detail_json(index: ArticleIndex, detail: ArticleDetail) -> dict[str, Any]:
     record = article_json(index, article)
     resolutions = index.resolve(article)
     record.update(
-        excerpt=article.excerpt,
+        excerpt=detail.excerpt,
         urls={
             "web": article.web_url,
             "original": article.original_url,
@@ -123,7 +123,7 @@ def detail_lines(index: ArticleIndex, detail: ArticleDetail) -> list[str]:
         lines.append(f"  {inert(key)}: {inert(value)}")
     for warning in a.warnings:
         lines.append(f"  warning    {inert(warning)}")
-    lines += ["", inert(a.excerpt, multiline=True)]
+    lines += ["", inert(detail.excerpt, multiline=True)]
     resolutions = index.resolve(a)
     if resolutions:
         lines += ["", f"Related ({len(resolutions)})"]

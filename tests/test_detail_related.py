@@ -49,7 +49,6 @@ def full_detail() -> ArticleDetail:
     article = make_article(
         id="sub/2021-03-12-nvidia-suite.md",
         title="Chipmaker ships a suite",
-        excerpt="First paragraph of the excerpt.\nSecond line of it.",
         date=WHEN,
         provider="Wire Weekly",
         domain="wire.example",
@@ -68,6 +67,7 @@ def full_detail() -> ArticleDetail:
     )
     return ArticleDetail(
         article=article,
+        excerpt="First paragraph of the excerpt.\nSecond line of it.",
         images=(Image("https://img.example/pic.jpg", 700, 414, "A caption"),),
         featured_content='<iframe src="https://video.example/embed" allowfullscreen></iframe>',
         related=(RelatedEntry(link=RelatedLink(title="Other")),),
@@ -208,11 +208,12 @@ def test_published_state(name: str, flag: bool | None, has_flag: bool, expected:
 
 
 async def test_hostile_text_is_literal_and_inert() -> None:
-    article = make_article(
-        title=HOSTILE, excerpt="ring\x07 clear\x1b[2J", provider="[i]P[/i]", topics=("[b]t",)
-    )
+    article = make_article(title=HOSTILE, provider="[i]P[/i]", topics=("[b]t",))
     detail = ArticleDetail(
-        article=article, unknown=(("k\x1b", "v\x9b1m"),), body="\x1b]52;c;bad\x07"
+        article=article,
+        excerpt="ring\x07 clear\x1b[2J",
+        unknown=(("k\x1b", "v\x9b1m"),),
+        body="\x1b]52;c;bad\x07",
     )
     app = WidgetApp()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -259,6 +260,7 @@ async def test_empty_groups_are_hidden() -> None:
 
 async def test_summary_shows_index_fields() -> None:
     article = make_article(title="Loading one", excerpt="Summary excerpt.", image_count=3)
+    # The summary keeps the excerpt only as search text: the shown one comes with the detail.
     app = WidgetApp()
     async with app.run_test(size=(100, 30)) as pilot:
         pane = app.query_one(DetailPane)
@@ -266,7 +268,7 @@ async def test_summary_shows_index_fields() -> None:
         await pilot.pause()
         text = shown_text(pane)
         assert "Loading one" in text
-        assert "Summary excerpt." in text
+        assert "Summary excerpt." not in text
         assert "Images   3" in text
         assert not pane.query_one("#detail-images", Static).display
 

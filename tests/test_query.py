@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsreader.model import Article, FileStamp, RelatedLink
+from newsreader.model import Article, FileStamp, RelatedLink, search_text
 from newsreader.query import MAX_DEPTH, Query, QueryError, parse_query
 
 STAMP = FileStamp(0, 0, b"")
@@ -384,3 +384,40 @@ _PIECES = st.sampled_from(
 @given(st.lists(_PIECES, max_size=20).map("".join))
 def test_syntax_soup_raises_only_query_error(text: str) -> None:
     _check_arbitrary(text)
+
+
+# --- free text over the precomputed search text ------------------------------------------------
+
+FREE_TEXT_CASES = [
+    # (title, excerpt, needle, matches)
+    ("Chip Maker", "Data centres", "chip", True),
+    ("Chip Maker", "Data centres", "CENTRES", True),
+    ("Chip Maker", "Data centres", "maker data", True),  # two words: each matches on its own
+    ("Chip Maker", "Data centres", '"maker data"', False),  # a phrase never spans two fields
+    ("Chip Maker", "Data centres", '"makerdata"', False),
+    ("ΣΟΦΟΣ ΝΟΥΣ", "", "σοφος", True),  # Python lowercases a final sigma to ς…
+    ("ΣΟΦΟΣ ΝΟΥΣ", "", "σοφοσ", False),  # …as it does when lowering the field alone
+    ("a\x00b", "c", "b", True),  # a NUL inside a field is a space in the search text
+    ("a", "b", '"a\\\x00b"', False),  # a needle holding a NUL matches nothing
+]
+
+
+@pytest.mark.parametrize(("title", "excerpt", "needle", "matches"), FREE_TEXT_CASES)
+def test_free_text(title: str, excerpt: str, needle: str, matches: bool) -> None:
+    article = _article("x", title=title, excerpt=excerpt)
+    assert parse_query(needle).matches(article) is matches
+
+
+_FIELD_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
+
+
+@given(_FIELD_TEXT, _FIELD_TEXT, st.text(st.characters(exclude_categories=("Cs",)), max_size=6))
+@settings(max_examples=300)
+def test_free_text_equals_per_field_lowercase(title: str, excerpt: str, needle: str) -> None:
+    """The one search text behaves exactly like lowercasing each field per keystroke."""
+    article = _article("x", title=title, excerpt=excerpt, provider="P", domain="d.example")
+    n = needle.lower()
+    fields = (title, excerpt, "P", "d.example")
+    expected = "\x00" not in n and any(n in f.replace("\x00", " ").lower() for f in fields)
+    assert article.search == search_text(title, excerpt)
+    assert (n in article.search or n in "p" or n in "d.example") is expected

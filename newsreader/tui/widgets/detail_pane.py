@@ -140,8 +140,14 @@ def _warnings(warnings: Sequence[str]) -> Text | None:
     return Text("\n".join(f"⚠ {inert(w)}" for w in warnings))
 
 
-def _article_sections(article: Article, extra_fields: Sequence[tuple[str, str]]) -> Sections:
-    """The sections every view of an article shares (summary and full detail)."""
+def _article_sections(
+    article: Article, extra_fields: Sequence[tuple[str, str]], excerpt: str = ""
+) -> Sections:
+    """The sections every view of an article shares (summary and full detail).
+
+    The summary record keeps the excerpt only lowercased, for search: the excerpt shown comes
+    from the full parse.
+    """
     date = format_datetime(article.date, article.date_raw) or "(missing)"
     fields = [
         ("Date", date),
@@ -160,7 +166,7 @@ def _article_sections(article: Article, extra_fields: Sequence[tuple[str, str]])
         "urls": _titled("URLs", _article_urls(article)),
         "warnings": _warnings(article.warnings),
         "path": Text.assemble(("File  ", "bold"), inert(article.id)),
-        "excerpt": _titled("Excerpt", _multiline(article.excerpt)),
+        "excerpt": _titled("Excerpt", _multiline(excerpt)),
     }
 
 
@@ -168,7 +174,7 @@ def detail_sections(detail: ArticleDetail, backlinks_count: int = 0) -> Sections
     """The sections for a fully parsed article."""
     article = detail.article
     counts = [("Related", str(len(detail.related))), ("Backlinks", str(backlinks_count))]
-    sections = _article_sections(article, counts)
+    sections = _article_sections(article, counts, detail.excerpt)
     sections["images"] = _images(detail.images, detail.provider_images)
     sections["featured"] = _titled("Featured content", _multiline(detail.featured_content))
     sections["unknown"] = _titled("Other keys", _grid(detail.unknown))
