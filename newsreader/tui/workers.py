@@ -22,7 +22,7 @@ from newsreader.loader import load_file
 from newsreader.model import Article, BadFile
 from newsreader.triage import Outcome, Triage
 from newsreader.tui.messages import FolderChanged, IndexBatch, WriteFinished
-from newsreader.watcher import FolderWatcher
+from newsreader.watcher import FolderWatcher, Signature
 
 
 def index_folder(
@@ -45,7 +45,7 @@ def index_folder(
 def poll_folder(
     root: Path,
     watcher: FolderWatcher,
-    known: Callable[[], dict[str, tuple[int, int]]],
+    known: Callable[[], dict[str, Signature]],
     post: Callable[[FolderChanged], object],
 ) -> None:
     """One watcher poll; read what changed and post it (nothing when nothing changed)."""

@@ -41,7 +41,7 @@ from newsreader.tui.widgets.detail_pane import DetailPane
 from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
 from newsreader.tui.widgets.status_bar import StatusBar, StatusInfo
 from newsreader.tui.workers import UiTriage, WriteJob, index_folder, poll_folder, write_loop
-from newsreader.watcher import FolderWatcher
+from newsreader.watcher import FolderWatcher, Signature
 
 if TYPE_CHECKING:
     from newsreader.tui.app import NewsreaderApp
@@ -381,8 +381,9 @@ class MainScreen(Screen[None]):
             exit_on_error=False,
         )
 
-    def _known_files(self) -> dict[str, tuple[int, int]]:
-        return {a.id: (a.stamp.size, a.stamp.mtime_ns) for a in self.index.articles}
+    def _known_files(self) -> dict[str, Signature]:
+        # The stamps themselves: they begin with the (size, mtime) signature the watcher wants.
+        return {a.id: a.stamp for a in self.index.articles}
 
     def _mark_gone(self, article: Article) -> None:
         self.gone.add(article.id)
