@@ -267,6 +267,26 @@ async def test_set_rows_keep_and_clamp() -> None:
         assert app.highlights[-1].index == -1
 
 
+async def test_set_rows_follows_the_article_by_object_then_by_id() -> None:
+    rows = make_rows(40)
+    app = ListApp(rows)
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(ArticleList)
+        widget.move_to(rows[30].id)
+        await pilot.pause()
+        # A filtered view of the same objects: found by identity.
+        widget.set_rows(rows[25:], keep=rows[30].id)
+        assert (widget.cursor, widget.current) == (5, rows[30])
+        # The article was re-read (a new object with the same id): found by id.
+        reread = [make(i, title=f"Re-read {i}") for i in range(40)]
+        widget.set_rows(reread, keep=rows[30].id)
+        assert widget.current is reread[30]
+        # Filtered out: neither way finds it, the cursor index is clamped.
+        widget.set_rows(reread[:3], keep=rows[30].id)
+        assert widget.cursor == 2
+        await pilot.pause()
+
+
 async def test_set_rows_keeps_scroll_position() -> None:
     rows = make_rows(100)
     app = ListApp(rows)

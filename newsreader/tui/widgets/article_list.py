@@ -21,7 +21,10 @@ and ``space`` merely posts :class:`ArticleList.ToggleMark` for the owner to deci
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence, Set
+from contextlib import suppress
 from dataclasses import dataclass
+from itertools import repeat
+from operator import is_
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -303,13 +306,14 @@ class ArticleList(ScrollView, can_focus=True):
         and :class:`Highlighted` is posted for the article now under the cursor.
         """
         old_cursor = self.cursor
+        old_current = self.current
         self._rows = rows
         self._index = None
         self._strips.clear()
         self.virtual_size = Size(0, len(rows) + 1)
         target = old_cursor
         if keep is not None:
-            found = self._find(keep, hint=old_cursor)
+            found = self._find(keep, hint=old_cursor, same=old_current)
             if found is not None:
                 target = found
         # Set without the watcher: it would post Highlighted only if the index changed.
@@ -570,11 +574,20 @@ class ArticleList(ScrollView, can_focus=True):
         index = self.cursor if article is not None else -1
         self.post_message(self.Highlighted(article, index, article_list=self))
 
-    def _find(self, article_id: str, *, hint: int) -> int | None:
-        """The index of ``article_id`` in the rows, trying ``hint`` first (no map is built)."""
+    def _find(self, article_id: str, *, hint: int, same: Article | None = None) -> int | None:
+        """The index of ``article_id`` in the rows, trying ``hint`` first (no map is built).
+
+        ``same`` is the article object the cursor was on: a filtered view holds the very same
+        objects, and comparing pointers never touches the 100,000 articles themselves, so it
+        is several times faster than comparing ids. Ids are compared when that fails (the
+        article was re-read, or is not in the rows).
+        """
         rows = self._rows
         if 0 <= hint < len(rows) and rows[hint].id == article_id:
             return hint
+        if same is not None and same.id == article_id:
+            with suppress(ValueError):
+                return list(map(is_, rows, repeat(same))).index(True)
         return next((i for i, row in enumerate(rows) if row.id == article_id), None)
 
     def _index_of(self, article_id: str) -> int | None:
