@@ -6,6 +6,8 @@ folder of 100,000 articles should list at once; once built they are kept current
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -71,6 +73,60 @@ class Facets:
     types: Counter[str] = field(default_factory=Counter)
 
 
+class UrlMap:
+    """hash(normalised URL) -> id of the article carrying it (the smallest id on a tie).
+
+    Hashes, not the URLs: 100,000 articles carry 150,000 URLs, and a 64-bit collision is far
+    less likely than a typo in a URL. Compact, because it lives as long as the index: the bulk
+    sits in a sorted ``array`` of hashes beside a list of ids (16 bytes a URL, against ~90 in a
+    dict of int objects), found by bisection; what is added later goes to a small dict, merged
+    in once it grows.
+    """
+
+    MERGE_AT = 4096
+
+    def __init__(self, pairs: Iterable[tuple[int, str]] = ()) -> None:
+        self._keys = array("q")
+        self._ids: list[str] = []
+        self._recent: dict[int, str] = {}
+        self._merge(pairs)
+
+    def __len__(self) -> int:
+        return len(self._keys) + sum(1 for k in self._recent if self._sorted(k) is None)
+
+    def get(self, key: int) -> str | None:
+        """The article id for a URL hash, if any."""
+        old, new = self._sorted(key), self._recent.get(key)
+        if old is None or new is None:
+            return old or new
+        return min(old, new)
+
+    def offer(self, key: int, article_id: str) -> None:
+        """Map ``key`` to ``article_id`` unless a smaller id already has it."""
+        current = self.get(key)
+        if current is None or article_id < current:
+            self._recent[key] = article_id
+            if len(self._recent) >= self.MERGE_AT:
+                recent, self._recent = self._recent, {}
+                self._merge(recent.items())
+
+    def _sorted(self, key: int) -> str | None:
+        i = bisect_left(self._keys, key)
+        return self._ids[i] if i < len(self._keys) and self._keys[i] == key else None
+
+    def _merge(self, pairs: Iterable[tuple[int, str]]) -> None:
+        # Sorted by hash, then id: the first pair of each hash carries the smallest id.
+        merged = sorted([*zip(self._keys, self._ids, strict=True), *pairs])
+        keys, ids = array("q"), []
+        last = None
+        for key, article_id in merged:
+            if key != last:
+                keys.append(key)
+                ids.append(article_id)
+                last = key
+        self._keys, self._ids = keys, ids
+
+
 @dataclass(frozen=True, slots=True)
 class Resolution:
     """A related entry of an article, with the article in the folder it names (if any)."""
@@ -92,10 +148,7 @@ class ArticleIndex:
         self.root = root
         self._articles: dict[str, Article] = {}
         self._bad: dict[str, BadFile] = {}
-        #: hash(normalised URL) -> article id. Hashes, not the URLs: 100,000 articles carry
-        #: 150,000 URLs, and an int key costs a third of a URL string (a 64-bit collision is
-        #: far less likely than a typo in a URL).
-        self._url_map: dict[int, str] | None = None
+        self._url_map: UrlMap | None = None
         self._backlinks: dict[str, list[str]] | None = None
         #: Bumped by every change, so views computed from an older index can be told apart.
         self.version = 0
@@ -181,15 +234,15 @@ class ArticleIndex:
     def _map_urls(self, article: Article) -> None:
         assert self._url_map is not None
         for key in self._keys(article):
-            current = self._url_map.get(key)
-            if current is None or article.id < current:
-                self._url_map[key] = article.id
+            self._url_map.offer(key, article.id)
 
-    def _urls(self) -> dict[int, str]:
+    def _urls(self) -> UrlMap:
         if self._url_map is None:
-            self._url_map = {}
-            for article in self._articles.values():
-                self._map_urls(article)
+            self._url_map = UrlMap(
+                (key, article.id)
+                for article in self._articles.values()
+                for key in self._keys(article)
+            )
         return self._url_map
 
     def by_url(self, url: str) -> Article | None:

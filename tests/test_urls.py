@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsreader.index import UrlMap
 from newsreader.urls import normalize_url
 
 BASE = "https://example.com/news/2021/story"
@@ -86,3 +87,37 @@ def test_never_raises(url: str) -> None:
     key = normalize_url(url)
     assert isinstance(key, str)
     assert normalize_url(f" {url}\n") == key  # surrounding blanks never matter
+
+
+# --- the compact URL map -----------------------------------------------------------------------
+
+
+def test_url_map_keeps_the_smallest_id_per_key() -> None:
+    urls = UrlMap([(3, "b.md"), (1, "x.md"), (3, "a.md"), (-(2**63), "low.md")])
+    assert [urls.get(k) for k in (3, 1, -(2**63), 2)] == ["a.md", "x.md", "low.md", None]
+    urls.offer(3, "c.md")  # a larger id does not take the URL
+    urls.offer(1, "w.md")  # a smaller one does
+    urls.offer(2**63 - 1, "high.md")
+    assert [urls.get(k) for k in (3, 1, 2**63 - 1)] == ["a.md", "w.md", "high.md"]
+    assert len(urls) == 4
+
+
+@given(
+    st.lists(st.tuples(st.integers(-3, 3), st.sampled_from("abcdef")), max_size=40),
+    st.lists(st.tuples(st.integers(-3, 3), st.sampled_from("abcdef")), max_size=40),
+    st.integers(1, 5),
+)
+def test_url_map_equals_a_plain_dict(
+    built: list[tuple[int, str]], offered: list[tuple[int, str]], merge_at: int
+) -> None:
+    """Bulk build, later offers and merges of the recent ones give what a dict would."""
+    model: dict[int, str] = {}
+    urls = UrlMap(built)
+    urls.MERGE_AT = merge_at  # merge often
+    for key, article_id in [*built, *offered]:
+        if key not in model or article_id < model[key]:
+            model[key] = article_id
+    for key, article_id in offered:
+        urls.offer(key, article_id)
+    assert {k: urls.get(k) for k in range(-3, 4)} == {k: model.get(k) for k in range(-3, 4)}
+    assert len(urls) == len(model)
