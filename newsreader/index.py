@@ -128,6 +128,45 @@ class UrlMap:
 
 
 @dataclass(frozen=True, slots=True)
+class Links:
+    """The URL map and backlinks table built from one version of an index."""
+
+    version: int
+    url_map: UrlMap
+    backlinks: dict[str, list[str]]
+
+
+def _keys(article: Article) -> set[int]:
+    """The URL-map keys of an article: hashes of its normalised URLs."""
+    return {hash(k) for k in map(normalize_url, article.urls) if k}
+
+
+def _build_url_map(articles: Iterable[Article]) -> UrlMap:
+    return UrlMap((key, article.id) for article in articles for key in _keys(article))
+
+
+def _link_target(url_map: UrlMap, link: RelatedLink, source_id: str) -> str | None:
+    """The id of the article a related entry names (never the source itself)."""
+    for url in link.urls:
+        key = normalize_url(url)
+        target = url_map.get(hash(key)) if key else None
+        if target is not None and target != source_id:
+            return target
+    return None
+
+
+def _backlink_table(url_map: UrlMap, articles: Iterable[Article]) -> dict[str, list[str]]:
+    """Target id -> ids of the articles whose related entries name it, in article order."""
+    table: dict[str, list[str]] = {}
+    for article in articles:
+        for link in article.related:
+            target = _link_target(url_map, link, article.id)
+            if target is not None and article.id not in table.get(target, ()):
+                table.setdefault(target, []).append(article.id)
+    return table
+
+
+@dataclass(frozen=True, slots=True)
 class Resolution:
     """A related entry of an article, with the article in the folder it names (if any)."""
 
@@ -219,7 +258,7 @@ class ArticleIndex:
             return
         self._published -= old.published
         if self._url_map is not None and any(
-            self._url_map.get(key) == article_id for key in self._keys(old)
+            self._url_map.get(key) == article_id for key in _keys(old)
         ):
             # Another article may carry the same URL: rebuild the map when next asked.
             self._url_map = None
@@ -227,22 +266,14 @@ class ArticleIndex:
 
     # --- URLs and related ----------------------------------------------------------------
 
-    @staticmethod
-    def _keys(article: Article) -> set[int]:
-        return {hash(k) for k in map(normalize_url, article.urls) if k}
-
     def _map_urls(self, article: Article) -> None:
         assert self._url_map is not None
-        for key in self._keys(article):
+        for key in _keys(article):
             self._url_map.offer(key, article.id)
 
     def _urls(self) -> UrlMap:
         if self._url_map is None:
-            self._url_map = UrlMap(
-                (key, article.id)
-                for article in self._articles.values()
-                for key in self._keys(article)
-            )
+            self._url_map = _build_url_map(self._articles.values())
         return self._url_map
 
     def by_url(self, url: str) -> Article | None:
@@ -253,11 +284,8 @@ class ArticleIndex:
 
     def resolve_link(self, link: RelatedLink, source_id: str = "") -> Article | None:
         """The article of this folder a related entry names, if any (never the source itself)."""
-        for url in link.urls:
-            target = self.by_url(url)
-            if target is not None and target.id != source_id:
-                return target
-        return None
+        target = _link_target(self._urls(), link, source_id)
+        return self._articles.get(target) if target else None
 
     def resolve(self, article: Article) -> list[Resolution]:
         """Every related entry of an article, resolved against the folder."""
@@ -269,14 +297,38 @@ class ArticleIndex:
     def backlinks(self, article_id: str) -> list[Article]:
         """The articles that list this one among their related entries."""
         if self._backlinks is None:
-            table: dict[str, list[str]] = {}
-            for article in self._articles.values():
-                for link in article.related:
-                    target = self.resolve_link(link, article.id)
-                    if target is not None and article.id not in table.get(target.id, ()):
-                        table.setdefault(target.id, []).append(article.id)
-            self._backlinks = table
+            self._backlinks = _backlink_table(self._urls(), self._articles.values())
         return [self._articles[i] for i in self._backlinks.get(article_id, ())]
+
+    # --- links prepared elsewhere ----------------------------------------------------------
+
+    @property
+    def links_ready(self) -> bool:
+        """Whether the URL map and backlinks are built (resolving is then only look-ups)."""
+        return self._url_map is not None and self._backlinks is not None
+
+    def links_job(self) -> Callable[[], Links]:
+        """A job that builds the URL map and backlinks of the index as it is now.
+
+        The job reads only a snapshot (the article list of this version), so it can run in a
+        worker thread while the index changes; :meth:`install_links` then takes its result only
+        if nothing changed meanwhile. At 100,000 articles this is about a second of work that
+        would otherwise freeze the UI on the first related panel shown.
+        """
+        version, articles = self.version, self.articles
+
+        def build() -> Links:
+            url_map = _build_url_map(articles)
+            return Links(version, url_map, _backlink_table(url_map, articles))
+
+        return build
+
+    def install_links(self, links: Links) -> bool:
+        """Take prepared links if they were built from this very version; False if stale."""
+        if links.version != self.version:
+            return False
+        self._url_map, self._backlinks = links.url_map, links.backlinks
+        return True
 
     # --- views ---------------------------------------------------------------------------
 

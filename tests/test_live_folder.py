@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from newsreader.config import Settings
 from newsreader.tui.app import make_app
+from newsreader.tui.screens import main as main_screen
 from newsreader.tui.screens.main import MainScreen
 from tests.apphelpers import A, B, C, D, article_text, ready, wait_until, write_small_folder
 
@@ -80,3 +82,29 @@ async def test_own_writes_are_not_reported_as_folder_changes(tmp_path: Path) -> 
             await poll(pilot, screen)
         assert "folder" not in screen._message
         assert [a.id for a in screen.view] == [A, B, C, D]
+
+
+async def test_a_large_folder_resolves_related_entries_in_a_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the threshold the URL map and backlinks are built off the UI thread, then shown."""
+    monkeypatch.setattr(main_screen, "ASYNC_VIEW_THRESHOLD", 2)
+    folder = write_small_folder(tmp_path / "news")
+    app = make_app(folder, Settings(restore_session=False, watch=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        screen = app.main
+        await wait_until(pilot, lambda: screen.index.links_ready)
+        assert screen.articles.current is not None and screen.articles.current.id == A
+        await pilot.press("r", "enter")  # A's first related entry is B, in the folder
+        await pilot.pause()
+        assert screen.articles.current.id == B
+        # B lists no related stories, but A names it: one backlink, resolved.
+        assert "Backlinks  1" in screen.detail.export_text()
+        # Removing the article that owns a URL makes the links stale; they are built again.
+        (folder / B).unlink()
+        screen.index.discard(B)
+        assert not screen.index.links_ready
+        screen.articles.move_to(A)  # showing another article asks for them
+        await wait_until(pilot, lambda: screen.index.links_ready)
+        assert screen.index.backlinks(B) == []

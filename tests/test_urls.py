@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsreader.index import UrlMap
+from newsreader.index import ArticleIndex, UrlMap
+from newsreader.model import Article, FileStamp, RelatedLink
 from newsreader.urls import normalize_url
 
 BASE = "https://example.com/news/2021/story"
@@ -121,3 +124,22 @@ def test_url_map_equals_a_plain_dict(
         urls.offer(key, article_id)
     assert {k: urls.get(k) for k in range(-3, 4)} == {k: model.get(k) for k in range(-3, 4)}
     assert len(urls) == len(model)
+
+
+def test_links_built_elsewhere_are_taken_only_if_nothing_changed(tmp_path: Path) -> None:
+    stamp = FileStamp(0, 0, b"")
+    link = RelatedLink("B", ("https://b.example/story",))
+    a = Article("a.md", stamp, title="A", web_url="https://a.example/x", related=(link,))
+    b = Article("b.md", stamp, title="B", web_url="https://www.b.example/story/")
+    index = ArticleIndex(tmp_path)
+    index.add_all([a, b])
+    stale = index.links_job()
+    index.discard("b.md")
+    fresh = index.links_job()
+    index.add(b)
+    assert not index.install_links(stale()) and not index.install_links(fresh())
+    assert not index.links_ready
+    assert index.install_links(index.links_job()())
+    assert index.links_ready
+    assert [r.target for r in index.resolve(a)] == [b]
+    assert index.backlinks("b.md") == [a]

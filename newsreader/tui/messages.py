@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from newsreader.index import Links
 from newsreader.model import Article, BadFile
 from newsreader.triage import Outcome
 
@@ -52,3 +53,10 @@ class ViewReady(Message):
     generation: int
     rows: list[Article]
     keep: str | None
+
+
+@dataclass
+class LinksReady(Message):
+    """A worker built the URL map and backlinks of the index (see ArticleIndex.links_job)."""
+
+    links: Links

@@ -10,6 +10,7 @@ import asyncio
 import queue
 import tempfile
 import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -25,14 +26,20 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from newsreader import paths
-from newsreader.index import SORT_KEYS, ArticleIndex, sort_articles
+from newsreader.index import SORT_KEYS, ArticleIndex, Links, sort_articles
 from newsreader.journal import Journal, JournalError
 from newsreader.loader import load_detail
 from newsreader.model import Article, BadFile
 from newsreader.query import QueryError, narrows, parse_query
 from newsreader.session import SessionState, load_session, save_session
 from newsreader.text import inert
-from newsreader.tui.messages import FolderChanged, IndexBatch, ViewReady, WriteFinished
+from newsreader.tui.messages import (
+    FolderChanged,
+    IndexBatch,
+    LinksReady,
+    ViewReady,
+    WriteFinished,
+)
 from newsreader.tui.screens.bad_files import BadFilesScreen
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.sort import SortScreen
@@ -48,7 +55,8 @@ if TYPE_CHECKING:
 
 NARROW_WIDTH = 120
 REFRESH_DELAY = 0.25
-#: Above this many articles the view is filtered and sorted in a worker, off the UI thread.
+#: Above this many articles the view is filtered and sorted, and related entries resolved, in a
+#: worker, off the UI thread.
 ASYNC_VIEW_THRESHOLD = 20_000
 #: Seconds between two looks at the folder for files added, changed or removed.
 POLL_INTERVAL = 2.0
@@ -275,6 +283,7 @@ class MainScreen(Screen[None]):
                 )
             if self.nr_app.settings.watch:
                 self.set_interval(POLL_INTERVAL, self._poll_folder, name="watch folder")
+            self._links_available()  # a large folder starts resolving related entries now
         elif not self.view and message.items:
             # The first rows: show them at once, whatever the throttle.
             self.refresh_view()
@@ -466,8 +475,9 @@ class MainScreen(Screen[None]):
             return
         # Backlinks and related resolution need the whole folder, and every batch read changes
         # it: computing them on each refresh while indexing starves the indexer. The final
-        # refresh fills them in.
-        backlinks = [] if self.indexing else self.index.backlinks(article.id)
+        # refresh (or, in a large folder, LinksReady) fills them in.
+        resolve = self._links_available()
+        backlinks = self.index.backlinks(article.id) if resolve else []
         detail = load_detail(self.index.root, article.id)
         if isinstance(detail, BadFile):
             self.detail.show_summary(article)
@@ -476,11 +486,37 @@ class MainScreen(Screen[None]):
             self.detail.show_related_entry(detail.related[location.external], article.title)
         else:
             self.detail.show_detail(detail, backlinks_count=len(backlinks))
-        if self.indexing:
-            rows = [RelatedRow(link, None, i) for i, link in enumerate(article.related)]
-        else:
+        if resolve:
             rows = [RelatedRow(r.link, r.target, r.index) for r in self.index.resolve(article)]
+        else:
+            rows = [RelatedRow(link, None, i) for i, link in enumerate(article.related)]
         self.related.show(rows, backlinks)
+
+    def _links_available(self) -> bool:
+        """Whether related entries can be resolved now without stalling the UI.
+
+        A small folder builds its URL map and backlinks at once; a large one (about a second
+        at 100,000 articles) in a worker, and the panes show links unresolved until it is done.
+        """
+        if self.indexing:
+            return False
+        if self.index.links_ready or len(self.index) < ASYNC_VIEW_THRESHOLD:
+            return True
+        if not any(w.group == "links" and w.is_running for w in self.workers):
+            self._build_links(self.index.links_job())
+        return False
+
+    @work(thread=True, group="links", exit_on_error=False)
+    def _build_links(self, job: Callable[[], Links]) -> None:
+        self.post_message(LinksReady(job()))
+
+    def on_links_ready(self, message: LinksReady) -> None:
+        """Links built by a worker: take them, or build again if the folder changed meanwhile."""
+        if self.index.install_links(message.links):
+            if self.location is not None:
+                self.show_location(self.location)
+        else:
+            self._links_available()
 
     @on(ArticleList.ToggleMark)
     def _on_toggle_mark(self, message: ArticleList.ToggleMark) -> None:
