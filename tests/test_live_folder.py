@@ -10,7 +10,6 @@ from textual.pilot import Pilot
 
 from newsreader.config import Settings
 from newsreader.tui.app import make_app
-from newsreader.tui.screens import main as main_screen
 from newsreader.tui.screens.main import MainScreen
 from tests.apphelpers import A, B, C, D, article_text, ready, wait_until, write_small_folder
 
@@ -88,7 +87,7 @@ async def test_a_large_folder_resolves_related_entries_in_a_worker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Above the threshold the URL map and backlinks are built off the UI thread, then shown."""
-    monkeypatch.setattr(main_screen, "ASYNC_VIEW_THRESHOLD", 2)
+    monkeypatch.setattr(MainScreen, "ASYNC_THRESHOLD", 2)
     folder = write_small_folder(tmp_path / "news")
     app = make_app(folder, Settings(restore_session=False, watch=False))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -1,19 +1,20 @@
-"""The main screen: list, detail and related panes over one folder, and the triage actions.
+"""The main screen: list, detail and related panes over one folder.
 
 The screen is the router: widgets post messages, key bindings and palette commands call the same
 ``action_*`` methods, and those go to the core (query, index, triage). Disk work runs in workers.
+Its parts live in their own modules, each a mixin over :class:`~.base.MainScreenBase`: the folder
+(indexing, view, live folder) in :mod:`.folder_sync`, triage in :mod:`.triage_actions`, and the
+related-browsing history in :mod:`.history`. What is left here: the panes, start and stop, the
+list and detail, filter and sort, and the smaller actions.
 """
 
 from __future__ import annotations
 
-import asyncio
-import queue
 import tempfile
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -21,56 +22,36 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.notifications import SeverityLevel
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from newsreader import paths
-from newsreader.index import SORT_KEYS, ArticleIndex, Links, sort_articles
+from newsreader.index import SORT_KEYS, Links
 from newsreader.journal import Journal, JournalError
 from newsreader.loader import load_detail
-from newsreader.model import Article, BadFile
-from newsreader.query import QueryError, narrows, parse_query
+from newsreader.model import BadFile
+from newsreader.query import QueryError, parse_query
 from newsreader.session import SessionState, load_session, save_session
 from newsreader.text import inert
-from newsreader.tui.messages import (
-    FolderChanged,
-    IndexBatch,
-    LinksReady,
-    ViewReady,
-    WriteFinished,
-)
+from newsreader.tui.messages import LinksReady
 from newsreader.tui.screens.bad_files import BadFilesScreen
-from newsreader.tui.screens.confirm import ConfirmScreen
+from newsreader.tui.screens.base import Location
+from newsreader.tui.screens.folder_sync import FolderSync
+from newsreader.tui.screens.history import History
 from newsreader.tui.screens.sort import SortScreen
+from newsreader.tui.screens.triage_actions import TriageActions
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
 from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
-from newsreader.tui.widgets.status_bar import StatusBar, StatusInfo
-from newsreader.tui.workers import UiTriage, WriteJob, index_folder, poll_folder, write_loop
-from newsreader.watcher import FolderWatcher, Signature
+from newsreader.tui.widgets.status_bar import StatusBar
+from newsreader.tui.workers import UiTriage, index_folder, write_loop
+from newsreader.watcher import FolderWatcher
 
-if TYPE_CHECKING:
-    from newsreader.tui.app import NewsreaderApp
+__all__ = ["Location", "MainScreen"]
 
 NARROW_WIDTH = 120
-REFRESH_DELAY = 0.25
-#: Above this many articles the view is filtered and sorted, and related entries resolved, in a
-#: worker, off the UI thread.
-ASYNC_VIEW_THRESHOLD = 20_000
-#: Seconds between two looks at the folder for files added, changed or removed.
-POLL_INTERVAL = 2.0
 
 
-@dataclass(frozen=True)
-class Location:
-    """A place in the browsing history: an article, or one of its external related entries."""
-
-    article_id: str
-    external: int | None = None
-
-
-class MainScreen(Screen[None]):
+class MainScreen(History, TriageActions, FolderSync):
     """List, detail and related panes; triage keys; filter; sort; history."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -90,67 +71,6 @@ class MainScreen(Screen[None]):
         Binding("tab", "cycle_panes(1)", "Next pane", show=False, id="app.next_pane"),
         Binding("shift+tab", "cycle_panes(-1)", "Previous pane", show=False, id="app.prev_pane"),
     ]
-
-    def __init__(self, index: ArticleIndex) -> None:
-        super().__init__()
-        self.index = index
-        self.view: list[Article] = []
-        self.marks: set[str] = set()
-        self.decisions = 0
-        self.filter_query = parse_query("")
-        self.query_error = ""
-        self.indexing = True
-        self.loaded = 0
-        self.back_stack: list[Location] = []
-        self.forward_stack: list[Location] = []
-        self.location: Location | None = None
-        self._restore: SessionState = SessionState()
-        self._refresh_pending = False
-        self._jobs: queue.Queue[WriteJob] = queue.Queue()
-        self._message = ""
-        # The article under the cursor, kept here because on unmount the list is already gone.
-        self._cursor_id: str | None = None
-        #: Set once the first full index of the folder is in (tests and benchmarks wait on it).
-        self.indexed = asyncio.Event()
-        #: True while a worker computes the view (filter + sort) for a large folder.
-        self.filtering = False
-        self._view_generation = 0
-        #: All articles in the current sort, for (index version, sort key, reverse).
-        self._sorted: tuple[tuple[int, str, bool], list[Article]] | None = None
-        #: The last filtered rows, with the sort key and query text they were made for.
-        self._last_view: tuple[tuple[int, str, bool], str, list[Article]] | None = None
-        #: Articles whose files left the folder while shown: struck out until the user changes
-        #: the view (query or sort), with the rows they had.
-        self.gone: set[str] = set()
-        self._gone_rows: dict[str, Article] = {}
-        #: Made on mount, with the extensions the settings name.
-        self.watcher: FolderWatcher
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """Show a toast. Never markup: messages carry file names, query text and error text."""
-        super().notify(
-            inert(message, multiline=True),
-            title=inert(title),
-            severity=severity,
-            timeout=timeout,
-            markup=False,
-        )
-
-    @property
-    def nr_app(self) -> NewsreaderApp:
-        """The app, with its settings."""
-        from newsreader.tui.app import NewsreaderApp
-
-        assert isinstance(self.app, NewsreaderApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         """The panes; layout lives in newsreader.tcss."""
@@ -244,213 +164,6 @@ class MainScreen(Screen[None]):
     def _update_layout(self, width: int) -> None:
         self.set_class(width < NARROW_WIDTH, "-narrow")
 
-    # --- widgets -------------------------------------------------------------------------
-
-    @property
-    def articles(self) -> ArticleList:
-        """The list pane."""
-        return self.query_one("#articles", ArticleList)
-
-    @property
-    def detail(self) -> DetailPane:
-        """The detail pane."""
-        return self.query_one("#detail", DetailPane)
-
-    @property
-    def related(self) -> RelatedPanel:
-        """The related panel."""
-        return self.query_one("#related", RelatedPanel)
-
-    # --- indexing ------------------------------------------------------------------------
-
-    def on_index_batch(self, message: IndexBatch) -> None:
-        """Take in freshly read files; refresh the view now and then while indexing."""
-        self.index.add_all(message.items)
-        for article_id in message.removed:
-            self.index.discard(article_id)
-        # Cached rows come before the walk has counted anything: count what is listed so far.
-        self.loaded = max(message.done, len(self.index) + self.index.bad_count)
-        if message.notice:
-            self.notify(message.notice, severity="warning")
-        if message.finished:
-            self.indexing = False
-            self.articles.empty_message = self._empty_message()
-            self.refresh_view()
-            if self.index.bad_count:
-                self.notify(
-                    f"{self.index.bad_count} files could not be read: press ! to see them",
-                    severity="warning",
-                )
-            if self.nr_app.settings.watch:
-                self.set_interval(POLL_INTERVAL, self._poll_folder, name="watch folder")
-            self._links_available()  # a large folder starts resolving related entries now
-        elif not self.view and message.items:
-            # The first rows: show them at once, whatever the throttle.
-            self.refresh_view()
-        elif not self._refresh_pending:
-            self._refresh_pending = True
-            self.set_timer(REFRESH_DELAY, self._timed_refresh)
-        self.update_status()
-
-    def _empty_message(self) -> str:
-        """What the list says when it has no rows, once the folder is read."""
-        if len(self.index):
-            return "No articles match"
-        root = self.index.root
-        if not root.is_dir():
-            return f"Folder not found: {root}"
-        extensions = " ".join(self.nr_app.settings.extensions)
-        return f"No article files ({extensions}) in {root}"
-
-    def _timed_refresh(self) -> None:
-        self._refresh_pending = False
-        if self.indexing:
-            self.refresh_view()
-
-    def _finish_restore(self) -> None:
-        cursor = self._restore.cursor
-        if cursor and self.articles.move_to(cursor):
-            self._restore = SessionState()
-
-    def refresh_view(self, keep: str | None = None, *, keep_gone: bool = False) -> None:
-        """Recompute the view from the index with the current query and sort.
-
-        Small folders are done at once; large ones in a worker, so typing in the filter never
-        waits for 100,000 articles to be filtered and sorted (the latest request wins). With
-        ``keep_gone`` (a refresh the folder caused, not the user) rows of vanished files stay.
-        """
-        current = self.articles.current
-        keep = keep or (current.id if current else self._restore.cursor)
-        self._view_generation += 1
-        if not keep_gone:
-            self.gone.clear()
-        extra = [self._gone_rows[i] for i in self.gone if i in self._gone_rows]
-        if len(self.index) < ASYNC_VIEW_THRESHOLD:
-            self._show_view(self.compute_view(extra), keep)
-        else:
-            self.filtering = True
-            self._compute_view_in_worker(self._view_generation, keep, extra)
-
-    def compute_view(self, extra: list[Article] | None = None) -> list[Article]:
-        """The articles the current query shows, in the current sort (safe in a worker).
-
-        ``extra`` rows (vanished files still shown) are merged in where the sort puts them.
-        """
-        key = (self.index.version, self.sort_key, self.sort_reverse)
-        cached = self._sorted
-        if cached is None or cached[0] != key:
-            # Sorting is the costly part: keep the sorted folder, so typing only filters.
-            cached = (key, sort_articles(self.index.articles, self.sort_key, self.sort_reverse))
-            self._sorted = cached
-        query, base = self.filter_query, cached[1]
-        last = self._last_view
-        if last is not None and last[0] == key and narrows(last[1], query.text):
-            base = last[2]  # typing on in a word or adding one: only last rows can still match
-        rows = query.filter(base)
-        self._last_view = (key, query.text, rows)
-        if extra:
-            rows = sort_articles(rows + extra, self.sort_key, self.sort_reverse)
-        return rows
-
-    @work(thread=True, exclusive=True, group="view", exit_on_error=False)
-    def _compute_view_in_worker(
-        self, generation: int, keep: str | None, extra: list[Article]
-    ) -> None:
-        self.post_message(ViewReady(generation, self.compute_view(extra), keep))
-
-    def on_view_ready(self, message: ViewReady) -> None:
-        """A worker's view: shown unless a newer one was asked for meanwhile."""
-        if message.generation == self._view_generation:
-            self.filtering = False
-            self._show_view(message.rows, message.keep)
-
-    def _show_view(self, rows: list[Article], keep: str | None) -> None:
-        self.view = rows
-        self._gone_rows = {i: a for i, a in self._gone_rows.items() if i in self.gone}
-        self.articles.set_gone(self.gone)
-        self.articles.set_rows(rows, keep=keep)
-        if not self.indexing and not self.indexed.is_set():
-            self._finish_restore()
-            self.indexed.set()
-        self.update_status()
-
-    # --- live folder ---------------------------------------------------------------------
-
-    def _poll_folder(self) -> None:
-        if any(w.group == "watch" and w.is_running for w in self.workers):
-            return  # the last look is still going (a huge folder): one at a time
-        self.run_worker(
-            lambda: poll_folder(
-                self.index.root, self.watcher, self._known_files, self.post_message
-            ),
-            thread=True,
-            group="watch",
-            exclusive=False,
-            description="watch folder",
-            exit_on_error=False,
-        )
-
-    def _known_files(self) -> dict[str, Signature]:
-        # The stamps themselves: they begin with the (size, mtime) signature the watcher wants.
-        return {a.id: a.stamp for a in self.index.articles}
-
-    def _mark_gone(self, article: Article) -> None:
-        self.gone.add(article.id)
-        self._gone_rows[article.id] = article
-
-    def on_folder_changed(self, message: FolderChanged) -> None:
-        """Merge files changed on disk; rows, marks, cursor and scroll stay where they were."""
-        added = changed = 0
-        for item in message.items:
-            old = self.index.get(item.id)
-            if isinstance(item, Article) and old is not None and old.stamp == item.stamp:
-                continue  # our own write, already in the index
-            if old is None and isinstance(item, Article):
-                added += 1
-            else:
-                changed += 1
-            self.index.add(item)
-            if isinstance(item, Article):
-                self.articles.update_row(item)
-            elif old is not None:
-                self._mark_gone(old)
-        for article_id in message.removed:
-            article = self.index.get(article_id)
-            self.index.discard(article_id)
-            if article is not None:
-                self._mark_gone(article)
-        if not (added or changed or message.removed):
-            return
-        counts = ((added, "new"), (changed, "changed"), (len(message.removed), "removed"))
-        self._message = "folder: " + ", ".join(f"{n} {what}" for n, what in counts if n)
-        if added:
-            # New rows go where the sort puts them; the cursor stays on its article.
-            self.refresh_view(self._cursor_id, keep_gone=True)
-        self.articles.set_gone(self.gone)
-        touched = self.gone | {item.id for item in message.items}
-        if self.location is not None and self.location.article_id in touched:
-            self.show_location(self.location)
-        self.update_status()
-
-    def update_status(self) -> None:
-        """Refresh the status line."""
-        counts = self.index.counts()
-        shown = self.view
-        self.query_one(StatusBar).show_info(
-            StatusInfo(
-                shown=len(shown),
-                total=counts.total,
-                published=counts.published,
-                unpublished=counts.unpublished,
-                marked=len(self.marks),
-                bad=counts.bad,
-                decisions=self.decisions,
-                query=self.filter_query.text,
-                loading=f"indexing… {self.loaded:,} files" if self.indexing else "",
-                message=self._message,
-            )
-        )
-
     # --- list and detail -----------------------------------------------------------------
 
     @on(ArticleList.Highlighted)
@@ -500,7 +213,7 @@ class MainScreen(Screen[None]):
         """
         if self.indexing:
             return False
-        if self.index.links_ready or len(self.index) < ASYNC_VIEW_THRESHOLD:
+        if self.index.links_ready or len(self.index) < self.ASYNC_THRESHOLD:
             return True
         if not any(w.group == "links" and w.is_running for w in self.workers):
             self._build_links(self.index.links_job())
@@ -523,51 +236,6 @@ class MainScreen(Screen[None]):
         self.marks ^= {message.article_id}
         self.articles.set_marks(self.marks)
         self.update_status()
-
-    # --- related and history -------------------------------------------------------------
-
-    @on(RelatedPanel.OpenArticle)
-    def _on_open_article(self, message: RelatedPanel.OpenArticle) -> None:
-        self.go(Location(message.article_id))
-
-    @on(RelatedPanel.ShowExternal)
-    def _on_show_external(self, message: RelatedPanel.ShowExternal) -> None:
-        if self.location is not None:
-            self.go(Location(self.location.article_id, message.index))
-
-    def go(self, location: Location) -> None:
-        """Follow a link: the current place goes on the back stack."""
-        if self.location is not None and self.location != location:
-            self.back_stack.append(self.location)
-            self.forward_stack.clear()
-        self._visit(location)
-
-    def _visit(self, location: Location) -> None:
-        moved = location.external is not None or self.articles.move_to(location.article_id)
-        if not moved and location.article_id in self.index and self.filter_query.text:
-            # The list follows the article it shows: widen the view when the filter hides it.
-            self.set_query("")
-            self.articles.move_to(location.article_id)
-            self.notify("Filter cleared to show the article")
-        self.show_location(location)
-
-    def action_back(self) -> None:
-        """Go back in the related-browsing history."""
-        if not self.back_stack:
-            self.notify("Nothing to go back to")
-            return
-        if self.location is not None:
-            self.forward_stack.append(self.location)
-        self._visit(self.back_stack.pop())
-
-    def action_forward(self) -> None:
-        """Go forward in the related-browsing history."""
-        if not self.forward_stack:
-            self.notify("Nothing to go forward to")
-            return
-        if self.location is not None:
-            self.back_stack.append(self.location)
-        self._visit(self.forward_stack.pop())
 
     def action_cycle_panes(self, step: int) -> None:
         """Move the focus to the next (or previous) of list, detail and related."""
@@ -652,130 +320,6 @@ class MainScreen(Screen[None]):
         # The list's arrow shows the direction rows run in: ▼ means largest / newest first.
         descending = SORT_KEYS[self.sort_key] != self.sort_reverse
         self.articles.set_sort_label(self.sort_key, descending)
-
-    # --- triage --------------------------------------------------------------------------
-
-    def action_toggle_published(self) -> None:
-        """p: toggle the current article, or (after confirming) all marked ones."""
-        if self.marks:
-            marked = [a for a in self.index.articles if a.id in self.marks]
-            publish = not all(a.published for a in marked)
-            self.confirm_bulk(marked, publish, "marked")
-            return
-        current = self.articles.current
-        if current is None:
-            return
-        landed = None
-        if self.nr_app.settings.advance_on_publish:
-            self.articles.action_cursor_down()
-            after = self.articles.current
-            landed = after.id if after is not None and after is not current else None
-        # "toggle" is resolved by the writer: a second p before the first write lands must see
-        # the flag that write set, not the one the screen knew when the key was pressed.
-        self._jobs.put(WriteJob("toggle", (current.id,), landed=landed))
-
-    def confirm_bulk(self, articles: list[Article], publish: bool, what: str) -> None:
-        """Ask before changing many articles; the question states the count."""
-        verb = "Publish" if publish else "Unpublish"
-        todo = [a.id for a in articles if a.published != publish]
-        if not todo:
-            self.notify(f"All {len(articles)} {what} articles are already {verb.lower()}ed")
-            return
-        noun = "article" if len(todo) == 1 else "articles"
-        already = len(articles) - len(todo)
-        skipped = f"{already} already {verb.lower()}ed, left as they are" if already else ""
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self._jobs.put(
-                    WriteJob(verb.lower(), tuple(todo), f"{verb.lower()} {len(todo)} {what}")
-                )
-                if what == "marked":
-                    self.clear_marks()
-
-        self.app.push_screen(
-            ConfirmScreen(f"{verb} {len(todo)} {what} {noun}?", skipped),
-            confirmed,
-        )
-
-    def bulk_view(self, publish: bool) -> None:
-        """Publish or unpublish every article in the view (palette)."""
-        self.confirm_bulk(list(self.view), publish, "shown")
-
-    def mark_all(self) -> None:
-        """Mark every article in the view (palette)."""
-        self.marks |= {a.id for a in self.view}
-        self.articles.set_marks(self.marks)
-        self.update_status()
-
-    def action_undo(self) -> None:
-        """Undo the last change (also one made in an earlier session)."""
-        self._queue_step("undo")
-
-    def action_redo(self) -> None:
-        """Redo the last undone change."""
-        self._queue_step("redo")
-
-    def _queue_step(self, action: str) -> None:
-        # The journal names files by id: until the index holds them all, the step would fail
-        # on files not read yet and still be marked done in the journal.
-        if self.indexing:
-            self.notify(f"Still reading the folder: {action} once it is indexed")
-            return
-        self._jobs.put(WriteJob(action))
-
-    def on_write_finished(self, message: WriteFinished) -> None:
-        """Show what a write did; refresh the rows it touched, keeping the cursor."""
-        outcome = message.outcome
-        if message.error:
-            # Files may have changed before the failure: show what the index now holds.
-            action = "change the flag" if message.action == "toggle" else message.action
-            self.notify(f"Could not {action}: {message.error}", severity="error")
-            self.refresh_view()
-            self._undo_advance(message)
-            return
-        if outcome is None:
-            self.notify(f"Nothing to {message.action}")
-            return
-        n = len(outcome.changed)
-        sign = -1 if message.action == "undo" else 1
-        # Undoing a change of an earlier session does not make this session's count negative.
-        self.decisions = max(0, self.decisions + sign * n)
-        touched = [c.id for c in outcome.changed] + [f.id for f in outcome.failed]
-        if any(article_id not in self.index for article_id in touched):
-            self.refresh_view()  # a file vanished: its row goes
-        for article_id in touched:
-            self._refresh_row(article_id)
-        if outcome.changed:
-            label = outcome.batch.label if outcome.batch else message.action
-            prefix = {"undo": "Undid ", "redo": "Redid "}.get(message.action, "")
-            names = outcome.changed[0].id if n == 1 else f"{n} articles"
-            self._message = f"{prefix}{label}: {names}"
-            self.notify(self._message, timeout=3)
-        for failure in outcome.failed:
-            self.notify(
-                f"{failure.id}: {failure.message} (reloaded from disk)", severity="error", timeout=8
-            )
-        self._undo_advance(message)
-        self.update_status()
-        if self.location is not None and self.location.article_id in touched:
-            self.show_location(self.location)
-
-    def _undo_advance(self, message: WriteFinished) -> None:
-        """After a failed ``p``, put the cursor back on its article if the user has not moved."""
-        outcome = message.outcome
-        failed = message.error or (outcome is not None and outcome.failed)
-        if not failed or message.landed is None or not message.ids:
-            return
-        current = self.articles.current
-        if current is not None and current.id == message.landed:
-            self.articles.move_to(message.ids[0])
-
-    def _refresh_row(self, article_id: str) -> None:
-        article = self.index.get(article_id)
-        if article is not None:
-            # The view is the list's row list itself (set_rows keeps it), so this updates both.
-            self.articles.update_row(article)
 
     # --- other actions -------------------------------------------------------------------
 

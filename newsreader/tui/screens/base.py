@@ -1,0 +1,171 @@
+"""What the parts of the main screen share: its state, its panes and the calls between parts.
+
+The main screen (:mod:`newsreader.tui.screens.main`) is put together from parts, a module each:
+the folder (indexing, the view, the live folder), triage, and history. Each part is a mixin over
+:class:`MainScreenBase`, which holds the state they share and declares the calls one part makes to
+another, so that each part type-checks on its own and the screen stays a router.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+
+from newsreader.index import ArticleIndex
+from newsreader.model import Article
+from newsreader.query import parse_query
+from newsreader.session import SessionState
+from newsreader.text import inert
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.detail_pane import DetailPane
+from newsreader.tui.widgets.related_panel import RelatedPanel
+from newsreader.tui.widgets.status_bar import StatusBar, StatusInfo
+from newsreader.tui.workers import UiTriage, WriteJob
+from newsreader.watcher import FolderWatcher
+
+if TYPE_CHECKING:
+    from newsreader.tui.app import NewsreaderApp
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in the browsing history: an article, or one of its external related entries."""
+
+    article_id: str
+    external: int | None = None
+
+
+class MainScreenBase(Screen[None]):
+    """The state of the main screen, its panes, and the calls its parts make to each other."""
+
+    #: Above this many articles the view is filtered and sorted, and related entries resolved,
+    #: in a worker, off the UI thread.
+    ASYNC_THRESHOLD: ClassVar[int] = 20_000
+
+    def __init__(self, index: ArticleIndex) -> None:
+        super().__init__()
+        self.index = index
+        self.view: list[Article] = []
+        self.marks: set[str] = set()
+        self.decisions = 0
+        self.filter_query = parse_query("")
+        self.query_error = ""
+        self.indexing = True
+        self.loaded = 0
+        self.back_stack: list[Location] = []
+        self.forward_stack: list[Location] = []
+        self.location: Location | None = None
+        self._restore: SessionState = SessionState()
+        self._refresh_pending = False
+        self._jobs: queue.Queue[WriteJob] = queue.Queue()
+        self._message = ""
+        # The article under the cursor, kept here because on unmount the list is already gone.
+        self._cursor_id: str | None = None
+        #: Set once the first full index of the folder is in (tests and benchmarks wait on it).
+        self.indexed = asyncio.Event()
+        #: True while a worker computes the view (filter + sort) for a large folder.
+        self.filtering = False
+        self._view_generation = 0
+        #: All articles in the current sort, for (index version, sort key, reverse).
+        self._sorted: tuple[tuple[int, str, bool], list[Article]] | None = None
+        #: The last filtered rows, with the sort key and query text they were made for.
+        self._last_view: tuple[tuple[int, str, bool], str, list[Article]] | None = None
+        #: Articles whose files left the folder while shown: struck out until the user changes
+        #: the view (query or sort), with the rows they had.
+        self.gone: set[str] = set()
+        self._gone_rows: dict[str, Article] = {}
+        #: Made on mount: the watcher with the extensions the settings name, the triage with
+        #: the folder's journal, the sort from the settings or the last session.
+        self.watcher: FolderWatcher
+        self.triage: UiTriage
+        self.sort_key: str
+        self.sort_reverse: bool
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a toast. Never markup: messages carry file names, query text and error text."""
+        super().notify(
+            inert(message, multiline=True),
+            title=inert(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    @property
+    def nr_app(self) -> NewsreaderApp:
+        """The app, with its settings."""
+        from newsreader.tui.app import NewsreaderApp
+
+        assert isinstance(self.app, NewsreaderApp)
+        return self.app
+
+    # --- panes -------------------------------------------------------------------------
+
+    @property
+    def articles(self) -> ArticleList:
+        """The list pane."""
+        return self.query_one("#articles", ArticleList)
+
+    @property
+    def detail(self) -> DetailPane:
+        """The detail pane."""
+        return self.query_one("#detail", DetailPane)
+
+    @property
+    def related(self) -> RelatedPanel:
+        """The related panel."""
+        return self.query_one("#related", RelatedPanel)
+
+    def update_status(self) -> None:
+        """Refresh the status line."""
+        counts = self.index.counts()
+        shown = self.view
+        self.query_one(StatusBar).show_info(
+            StatusInfo(
+                shown=len(shown),
+                total=counts.total,
+                published=counts.published,
+                unpublished=counts.unpublished,
+                marked=len(self.marks),
+                bad=counts.bad,
+                decisions=self.decisions,
+                query=self.filter_query.text,
+                loading=f"indexing… {self.loaded:,} files" if self.indexing else "",
+                message=self._message,
+            )
+        )
+
+    # --- calls between parts (made by MainScreen and its parts) ------------------------------
+
+    def refresh_view(self, keep: str | None = None, *, keep_gone: bool = False) -> None:
+        """Recompute the view from the index (see FolderSync)."""
+        raise NotImplementedError
+
+    def show_location(self, location: Location) -> None:
+        """Show an article in the side panes (see MainScreen)."""
+        raise NotImplementedError
+
+    def set_query(self, text: str) -> None:
+        """Replace the query and refresh the view (see MainScreen)."""
+        raise NotImplementedError
+
+    def clear_marks(self) -> None:
+        """Unmark every article (see MainScreen)."""
+        raise NotImplementedError
+
+    def _links_available(self) -> bool:
+        """Whether related entries can be resolved now without stalling (see MainScreen)."""
+        raise NotImplementedError

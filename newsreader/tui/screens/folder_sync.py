@@ -1,0 +1,197 @@
+"""The main screen's folder: indexing batches, the view (filter and sort), and the live folder.
+
+Indexing and polling run in workers (:mod:`newsreader.tui.workers`) and post their results here;
+a large folder's view is computed in a worker too, so typing never waits for 100,000 articles.
+"""
+
+from __future__ import annotations
+
+from textual import work
+
+from newsreader.index import sort_articles
+from newsreader.model import Article
+from newsreader.query import narrows
+from newsreader.session import SessionState
+from newsreader.tui.messages import FolderChanged, IndexBatch, ViewReady
+from newsreader.tui.screens.base import MainScreenBase
+from newsreader.tui.workers import poll_folder
+from newsreader.watcher import Signature
+
+REFRESH_DELAY = 0.25
+#: Seconds between two looks at the folder for files added, changed or removed.
+POLL_INTERVAL = 2.0
+
+
+class FolderSync(MainScreenBase):
+    """Takes in what indexing and the watcher find, and keeps the view in step."""
+
+    # --- indexing ------------------------------------------------------------------------
+
+    def on_index_batch(self, message: IndexBatch) -> None:
+        """Take in freshly read files; refresh the view now and then while indexing."""
+        self.index.add_all(message.items)
+        for article_id in message.removed:
+            self.index.discard(article_id)
+        # Cached rows come before the walk has counted anything: count what is listed so far.
+        self.loaded = max(message.done, len(self.index) + self.index.bad_count)
+        if message.notice:
+            self.notify(message.notice, severity="warning")
+        if message.finished:
+            self.indexing = False
+            self.articles.empty_message = self._empty_message()
+            self.refresh_view()
+            if self.index.bad_count:
+                self.notify(
+                    f"{self.index.bad_count} files could not be read: press ! to see them",
+                    severity="warning",
+                )
+            if self.nr_app.settings.watch:
+                self.set_interval(POLL_INTERVAL, self._poll_folder, name="watch folder")
+            self._links_available()  # a large folder starts resolving related entries now
+        elif not self.view and message.items:
+            # The first rows: show them at once, whatever the throttle.
+            self.refresh_view()
+        elif not self._refresh_pending:
+            self._refresh_pending = True
+            self.set_timer(REFRESH_DELAY, self._timed_refresh)
+        self.update_status()
+
+    def _empty_message(self) -> str:
+        """What the list says when it has no rows, once the folder is read."""
+        if len(self.index):
+            return "No articles match"
+        root = self.index.root
+        if not root.is_dir():
+            return f"Folder not found: {root}"
+        extensions = " ".join(self.nr_app.settings.extensions)
+        return f"No article files ({extensions}) in {root}"
+
+    def _timed_refresh(self) -> None:
+        self._refresh_pending = False
+        if self.indexing:
+            self.refresh_view()
+
+    def _finish_restore(self) -> None:
+        cursor = self._restore.cursor
+        if cursor and self.articles.move_to(cursor):
+            self._restore = SessionState()
+
+    def refresh_view(self, keep: str | None = None, *, keep_gone: bool = False) -> None:
+        """Recompute the view from the index with the current query and sort.
+
+        Small folders are done at once; large ones in a worker, so typing in the filter never
+        waits for 100,000 articles to be filtered and sorted (the latest request wins). With
+        ``keep_gone`` (a refresh the folder caused, not the user) rows of vanished files stay.
+        """
+        current = self.articles.current
+        keep = keep or (current.id if current else self._restore.cursor)
+        self._view_generation += 1
+        if not keep_gone:
+            self.gone.clear()
+        extra = [self._gone_rows[i] for i in self.gone if i in self._gone_rows]
+        if len(self.index) < self.ASYNC_THRESHOLD:
+            self._show_view(self.compute_view(extra), keep)
+        else:
+            self.filtering = True
+            self._compute_view_in_worker(self._view_generation, keep, extra)
+
+    def compute_view(self, extra: list[Article] | None = None) -> list[Article]:
+        """The articles the current query shows, in the current sort (safe in a worker).
+
+        ``extra`` rows (vanished files still shown) are merged in where the sort puts them.
+        """
+        key = (self.index.version, self.sort_key, self.sort_reverse)
+        cached = self._sorted
+        if cached is None or cached[0] != key:
+            # Sorting is the costly part: keep the sorted folder, so typing only filters.
+            cached = (key, sort_articles(self.index.articles, self.sort_key, self.sort_reverse))
+            self._sorted = cached
+        query, base = self.filter_query, cached[1]
+        last = self._last_view
+        if last is not None and last[0] == key and narrows(last[1], query.text):
+            base = last[2]  # typing on in a word or adding one: only last rows can still match
+        rows = query.filter(base)
+        self._last_view = (key, query.text, rows)
+        if extra:
+            rows = sort_articles(rows + extra, self.sort_key, self.sort_reverse)
+        return rows
+
+    @work(thread=True, exclusive=True, group="view", exit_on_error=False)
+    def _compute_view_in_worker(
+        self, generation: int, keep: str | None, extra: list[Article]
+    ) -> None:
+        self.post_message(ViewReady(generation, self.compute_view(extra), keep))
+
+    def on_view_ready(self, message: ViewReady) -> None:
+        """A worker's view: shown unless a newer one was asked for meanwhile."""
+        if message.generation == self._view_generation:
+            self.filtering = False
+            self._show_view(message.rows, message.keep)
+
+    def _show_view(self, rows: list[Article], keep: str | None) -> None:
+        self.view = rows
+        self._gone_rows = {i: a for i, a in self._gone_rows.items() if i in self.gone}
+        self.articles.set_gone(self.gone)
+        self.articles.set_rows(rows, keep=keep)
+        if not self.indexing and not self.indexed.is_set():
+            self._finish_restore()
+            self.indexed.set()
+        self.update_status()
+
+    # --- live folder ---------------------------------------------------------------------
+
+    def _poll_folder(self) -> None:
+        if any(w.group == "watch" and w.is_running for w in self.workers):
+            return  # the last look is still going (a huge folder): one at a time
+        self.run_worker(
+            lambda: poll_folder(
+                self.index.root, self.watcher, self._known_files, self.post_message
+            ),
+            thread=True,
+            group="watch",
+            exclusive=False,
+            description="watch folder",
+            exit_on_error=False,
+        )
+
+    def _known_files(self) -> dict[str, Signature]:
+        # The stamps themselves: they begin with the (size, mtime) signature the watcher wants.
+        return {a.id: a.stamp for a in self.index.articles}
+
+    def _mark_gone(self, article: Article) -> None:
+        self.gone.add(article.id)
+        self._gone_rows[article.id] = article
+
+    def on_folder_changed(self, message: FolderChanged) -> None:
+        """Merge files changed on disk; rows, marks, cursor and scroll stay where they were."""
+        added = changed = 0
+        for item in message.items:
+            old = self.index.get(item.id)
+            if isinstance(item, Article) and old is not None and old.stamp == item.stamp:
+                continue  # our own write, already in the index
+            if old is None and isinstance(item, Article):
+                added += 1
+            else:
+                changed += 1
+            self.index.add(item)
+            if isinstance(item, Article):
+                self.articles.update_row(item)
+            elif old is not None:
+                self._mark_gone(old)
+        for article_id in message.removed:
+            article = self.index.get(article_id)
+            self.index.discard(article_id)
+            if article is not None:
+                self._mark_gone(article)
+        if not (added or changed or message.removed):
+            return
+        counts = ((added, "new"), (changed, "changed"), (len(message.removed), "removed"))
+        self._message = "folder: " + ", ".join(f"{n} {what}" for n, what in counts if n)
+        if added:
+            # New rows go where the sort puts them; the cursor stays on its article.
+            self.refresh_view(self._cursor_id, keep_gone=True)
+        self.articles.set_gone(self.gone)
+        touched = self.gone | {item.id for item in message.items}
+        if self.location is not None and self.location.article_id in touched:
+            self.show_location(self.location)
+        self.update_status()

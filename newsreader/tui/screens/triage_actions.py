@@ -1,0 +1,141 @@
+"""The main screen's triage: publish and unpublish (one, marked, or all shown), undo and redo.
+
+Every write goes through one ordered writer worker (:func:`newsreader.tui.workers.write_loop`):
+keys queue jobs, and :class:`WriteFinished` tells the screen what happened on disk.
+"""
+
+from __future__ import annotations
+
+from newsreader.model import Article
+from newsreader.tui.messages import WriteFinished
+from newsreader.tui.screens.base import MainScreenBase
+from newsreader.tui.screens.confirm import ConfirmScreen
+from newsreader.tui.workers import WriteJob
+
+
+class TriageActions(MainScreenBase):
+    """The triage keys and palette commands, and what the screen shows after each write."""
+
+    # --- triage --------------------------------------------------------------------------
+
+    def action_toggle_published(self) -> None:
+        """p: toggle the current article, or (after confirming) all marked ones."""
+        if self.marks:
+            marked = [a for a in self.index.articles if a.id in self.marks]
+            publish = not all(a.published for a in marked)
+            self.confirm_bulk(marked, publish, "marked")
+            return
+        current = self.articles.current
+        if current is None:
+            return
+        landed = None
+        if self.nr_app.settings.advance_on_publish:
+            self.articles.action_cursor_down()
+            after = self.articles.current
+            landed = after.id if after is not None and after is not current else None
+        # "toggle" is resolved by the writer: a second p before the first write lands must see
+        # the flag that write set, not the one the screen knew when the key was pressed.
+        self._jobs.put(WriteJob("toggle", (current.id,), landed=landed))
+
+    def confirm_bulk(self, articles: list[Article], publish: bool, what: str) -> None:
+        """Ask before changing many articles; the question states the count."""
+        verb = "Publish" if publish else "Unpublish"
+        todo = [a.id for a in articles if a.published != publish]
+        if not todo:
+            self.notify(f"All {len(articles)} {what} articles are already {verb.lower()}ed")
+            return
+        noun = "article" if len(todo) == 1 else "articles"
+        already = len(articles) - len(todo)
+        skipped = f"{already} already {verb.lower()}ed, left as they are" if already else ""
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._jobs.put(
+                    WriteJob(verb.lower(), tuple(todo), f"{verb.lower()} {len(todo)} {what}")
+                )
+                if what == "marked":
+                    self.clear_marks()
+
+        self.app.push_screen(
+            ConfirmScreen(f"{verb} {len(todo)} {what} {noun}?", skipped),
+            confirmed,
+        )
+
+    def bulk_view(self, publish: bool) -> None:
+        """Publish or unpublish every article in the view (palette)."""
+        self.confirm_bulk(list(self.view), publish, "shown")
+
+    def mark_all(self) -> None:
+        """Mark every article in the view (palette)."""
+        self.marks |= {a.id for a in self.view}
+        self.articles.set_marks(self.marks)
+        self.update_status()
+
+    def action_undo(self) -> None:
+        """Undo the last change (also one made in an earlier session)."""
+        self._queue_step("undo")
+
+    def action_redo(self) -> None:
+        """Redo the last undone change."""
+        self._queue_step("redo")
+
+    def _queue_step(self, action: str) -> None:
+        # The journal names files by id: until the index holds them all, the step would fail
+        # on files not read yet and still be marked done in the journal.
+        if self.indexing:
+            self.notify(f"Still reading the folder: {action} once it is indexed")
+            return
+        self._jobs.put(WriteJob(action))
+
+    def on_write_finished(self, message: WriteFinished) -> None:
+        """Show what a write did; refresh the rows it touched, keeping the cursor."""
+        outcome = message.outcome
+        if message.error:
+            # Files may have changed before the failure: show what the index now holds.
+            action = "change the flag" if message.action == "toggle" else message.action
+            self.notify(f"Could not {action}: {message.error}", severity="error")
+            self.refresh_view()
+            self._undo_advance(message)
+            return
+        if outcome is None:
+            self.notify(f"Nothing to {message.action}")
+            return
+        n = len(outcome.changed)
+        sign = -1 if message.action == "undo" else 1
+        # Undoing a change of an earlier session does not make this session's count negative.
+        self.decisions = max(0, self.decisions + sign * n)
+        touched = [c.id for c in outcome.changed] + [f.id for f in outcome.failed]
+        if any(article_id not in self.index for article_id in touched):
+            self.refresh_view()  # a file vanished: its row goes
+        for article_id in touched:
+            self._refresh_row(article_id)
+        if outcome.changed:
+            label = outcome.batch.label if outcome.batch else message.action
+            prefix = {"undo": "Undid ", "redo": "Redid "}.get(message.action, "")
+            names = outcome.changed[0].id if n == 1 else f"{n} articles"
+            self._message = f"{prefix}{label}: {names}"
+            self.notify(self._message, timeout=3)
+        for failure in outcome.failed:
+            self.notify(
+                f"{failure.id}: {failure.message} (reloaded from disk)", severity="error", timeout=8
+            )
+        self._undo_advance(message)
+        self.update_status()
+        if self.location is not None and self.location.article_id in touched:
+            self.show_location(self.location)
+
+    def _undo_advance(self, message: WriteFinished) -> None:
+        """After a failed ``p``, put the cursor back on its article if the user has not moved."""
+        outcome = message.outcome
+        failed = message.error or (outcome is not None and outcome.failed)
+        if not failed or message.landed is None or not message.ids:
+            return
+        current = self.articles.current
+        if current is not None and current.id == message.landed:
+            self.articles.move_to(message.ids[0])
+
+    def _refresh_row(self, article_id: str) -> None:
+        article = self.index.get(article_id)
+        if article is not None:
+            # The view is the list's row list itself (set_rows keeps it), so this updates both.
+            self.articles.update_row(article)
