@@ -15,6 +15,7 @@ from __future__ import annotations
 import marshal
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -46,18 +47,26 @@ class IndexUpdate:
 
 
 def parse_records(root: Path, found: Iterable[FoundFile]) -> list[Record]:
-    """Read and parse files into records (runs in worker processes too)."""
+    """Read and parse files into records."""
+    return _records(str(root), [(f.id, f.size, f.mtime_ns) for f in found])
+
+
+def _records(root: str, files: Iterable[tuple[str, int, int]]) -> list[Record]:
+    # The per-file loop of a cold index, in workers too: (id, size, mtime_ns) as the walk saw it.
     records = []
-    for f in found:
-        item = load_file(root, f.id)
-        records.append(to_record(item, FileStamp(f.size, f.mtime_ns, b"")))
+    for article_id, size, mtime_ns in files:
+        item = load_file(root, article_id)
+        if isinstance(item, BadFile):
+            # A bad file's record keeps the walk's size and mtime, to know when to retry it.
+            records.append(to_record(item, FileStamp(size, mtime_ns, b"")))
+        else:
+            records.append(to_record(item))
     return records
 
 
 def _parse_chunk(root: str, chunk: list[tuple[str, int, int]]) -> bytes:
     # Top-level so worker processes can run it; marshal keeps the reply compact and fast.
-    found = [FoundFile(i, size, mtime) for i, size, mtime in chunk]
-    return marshal.dumps(tuple(parse_records(Path(root), found)))
+    return marshal.dumps(tuple(_records(root, chunk)))
 
 
 def _worker_count() -> int:
@@ -77,7 +86,7 @@ class _Parallel:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.futures: list[tuple[Future[bytes] | None, list[FoundFile]]] = []
+        self.futures: deque[tuple[Future[bytes] | None, list[FoundFile]]] = deque()
         self.pool: ProcessPoolExecutor | None
         try:
             context = multiprocessing.get_context("forkserver")
@@ -102,7 +111,7 @@ class _Parallel:
             future, chunk = self.futures[0]
             if future is not None and not wait and not future.done():
                 return
-            self.futures.pop(0)
+            self.futures.popleft()
             yield self._result(future, chunk)
 
     def _result(self, future: Future[bytes] | None, chunk: list[FoundFile]) -> list[Record]:
@@ -149,24 +158,36 @@ def index_updates(
                 pool = _Parallel(root)
             if pool is not None:
                 if len(pending) >= CHUNK:
-                    pool.submit(pending)
-                    pending = []
-                for records in pool.ready(wait=False):
-                    yield state.take(records)
-            elif len(pending) >= CHUNK // 4:
-                # Few files so far: parse here, and show them without waiting for the walk.
+                    pending = _submit(pool, pending, whole=True)
+                    # Polled once a chunk, not once a file: a poll takes a lock per future.
+                    for records in pool.ready(wait=False):
+                        yield state.take(records)
+            elif len(pending) >= CHUNK // 4 and (stale == len(pending) or not parallel):
+                # The first few are parsed here at once, to show rows without waiting for the
+                # walk. Later ones wait, as listing is ~20 times faster than parsing: if there
+                # are many, workers take them; if not, they are parsed here after the walk.
                 yield state.take(parse_records(root, pending))
                 pending = []
-        if pool is not None and pending:
-            pool.submit(pending)
-        elif pending:
-            yield state.take(parse_records(root, pending))
-        for records in pool.ready(wait=True) if pool else ():
-            yield state.take(records)
+        if pool is not None:
+            _submit(pool, pending, whole=False)
+            for records in pool.ready(wait=True):
+                yield state.take(records)
+        else:
+            for start in range(0, len(pending), CHUNK // 4):
+                yield state.take(parse_records(root, pending[start : start + CHUNK // 4]))
     finally:
         if pool is not None:
             pool.close()
     yield state.finish(save=use_cache)
+
+
+def _submit(pool: _Parallel, files: list[FoundFile], whole: bool) -> list[FoundFile]:
+    """Hand ``files`` to the workers in chunks; return what is left for a later, whole chunk."""
+    start = 0
+    while len(files) - start >= CHUNK or (not whole and start < len(files)):
+        pool.submit(files[start : start + CHUNK])
+        start += CHUNK
+    return files[start:]
 
 
 class _State:

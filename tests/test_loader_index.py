@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,8 +12,16 @@ import pytest
 from newsreader.folder import FolderError, build_index, check_folder
 from newsreader.index import ArticleIndex, date_text, sort_articles
 from newsreader.indexer import index_updates
-from newsreader.loader import VANISHED, find_files, load_detail, load_file, read_file
+from newsreader.loader import (
+    VANISHED,
+    _read_all,
+    find_files,
+    load_detail,
+    load_file,
+    read_file,
+)
 from newsreader.model import Article, ArticleDetail, BadFile, FileStamp, RelatedLink
+from newsreader.parsing import MAX_FILE_SIZE
 from tests.hostile import (
     EXPECTED_FLAGS,
     EXPECTED_WARNINGS,
@@ -107,6 +116,45 @@ def test_read_file_refuses_links_and_reports_vanished(
     assert data == (folder / "plain.md").read_bytes()
     assert stamp.size == len(data)
     assert stamp.mtime_ns == (folder / "plain.md").stat().st_mtime_ns
+
+
+def test_find_files_descends_folders_named_like_articles(tmp_path: Path) -> None:
+    (tmp_path / "dir.md").mkdir()
+    (tmp_path / "dir.md" / "inner.md").write_text("x")
+    (tmp_path / "link.md").symlink_to(tmp_path / "dir.md")
+    assert [f.id for f in find_files(tmp_path)] == ["dir.md/inner.md"]
+
+
+def test_read_file_refuses_a_fifo_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    # The walk never lists a FIFO, but one can replace a file before it is read.
+    os.mkfifo(tmp_path / "fifo.md")
+    got: list[object] = []
+    reader = threading.Thread(target=lambda: got.append(read_file(tmp_path, "fifo.md")))
+    reader.daemon = True  # a regression blocks in open(): fail, do not hang the run
+    reader.start()
+    reader.join(timeout=10)
+    assert got == [BadFile("fifo.md", "not a regular file")]
+
+
+def test_read_file_limits_and_file_that_grew_after_fstat(tmp_path: Path) -> None:
+    big = tmp_path / "big.md"
+    big.write_bytes(b"x" * (MAX_FILE_SIZE + 1))
+    assert read_file(tmp_path, "big.md") == BadFile(
+        "big.md", f"too large ({MAX_FILE_SIZE + 1:,} bytes; limit {MAX_FILE_SIZE:,})"
+    )
+    fd = os.open(big, os.O_RDONLY)
+    try:
+        # As if fstat had seen 5 bytes and the file grew past the limit before the read.
+        assert _read_all(fd, 5) is None
+    finally:
+        os.close(fd)
+    (tmp_path / "small.md").write_bytes(b"0123456789")
+    for seen in (0, 3, 10, 11):  # fstat's size too small, right, or too large (shrunk)
+        fd = os.open(tmp_path / "small.md", os.O_RDONLY)
+        try:
+            assert _read_all(fd, seen) == b"0123456789"
+        finally:
+            os.close(fd)
 
 
 def test_load_detail_keeps_the_body(corpus: tuple[Path, dict[str, str | None]]) -> None:

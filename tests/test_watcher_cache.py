@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from newsreader.cache import MAGIC, CacheError, cache_path, load_cache, save_cache
 from newsreader.index import ArticleIndex
 from newsreader.indexer import IndexUpdate, index_updates
+from newsreader.loader import FoundFile, find_files
 from newsreader.model import Article, BadFile
 from newsreader.records import RecordError, from_record, to_record
 from newsreader.samplegen import generate_corpus
@@ -198,17 +200,47 @@ def test_worker_processes_give_the_same_index(
 ) -> None:
     import newsreader.indexer
 
-    monkeypatch.setattr(newsreader.indexer, "PARALLEL_THRESHOLD", 10)
-    monkeypatch.setattr(newsreader.indexer, "CHUNK", 16)
+    # The pool starts with 26 files waiting (the first 4 are parsed here): chunks of 8 and a rest.
+    monkeypatch.setattr(newsreader.indexer, "PARALLEL_THRESHOLD", 30)
+    monkeypatch.setattr(newsreader.indexer, "CHUNK", 8)
     started: list[object] = []
     real = newsreader.indexer._Parallel
     monkeypatch.setattr(
         newsreader.indexer, "_Parallel", lambda root: started.append(root) or real(root)
     )
     serial, _ = run(corpus, use_cache=False, parallel=False)
-    parallel, _ = run(corpus, use_cache=False, parallel=True)
+    parallel, updates = run(corpus, use_cache=False, parallel=True)
     assert started, "the worker pool was never used"
     assert snapshot(parallel) == snapshot(serial)
+    assert all(len(u.items) <= 8 for u in updates)
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_first_rows_at_once_and_few_files_parsed_here(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    import newsreader.indexer
+
+    monkeypatch.setattr(newsreader.indexer, "CHUNK", 16)  # batches of 4 parsed here
+    listed = 0
+
+    def counting(*args: object) -> Iterator[FoundFile]:
+        nonlocal listed
+        for f in find_files(*args):  # type: ignore[arg-type]
+            listed += 1
+            yield f
+
+    monkeypatch.setattr(newsreader.indexer, "find_files", counting)
+    at = [(listed, len(u.items)) for u in index_updates(corpus, use_cache=False, parallel=parallel)]
+    total = len(list(find_files(corpus)))
+    batches = [a for a in at if a[1]]
+    assert sum(n for _, n in batches) == total and all(n <= 4 for _, n in batches)
+    assert batches[0] == (4, 4)  # the first rows do not wait for the walk
+    if parallel:
+        # Workers may still be wanted (here the folder turns out small): the rest waits for it.
+        assert all(seen == total for seen, _ in batches[1:])
+    else:
+        assert batches[1] == (8, 4)  # no workers to come: parsed here as the walk goes
 
 
 def test_a_failing_worker_pool_falls_back_to_parsing_here(
