@@ -92,6 +92,24 @@ _MISSING = object()
 _PLAIN_CACHE: dict[str, Any] = {}
 _CACHE_SIZE = 4096
 _CACHED_LENGTH = 80
+#: Whole lines already read, with what they hold: ``key: value`` lines of a block mapping as
+#: (column of the key, key, value), ``- value`` entries of a block sequence as (column of the
+#: dash, value). A line means the same wherever it appears in a mapping (or a sequence), so a
+#: hit skips the splitting, the key check and the value's own lookup. Most short lines repeat
+#: from file to file (``type: article``, ``  name: ...``, ``    width: 480``, ``  - AI``).
+#: Bounded like the plain cache; keys and values are immutable. Entry heads (``- key: value``)
+#: are never stored: as map lines they do not start with their key's column of spaces.
+_MAP_LINES: dict[str, tuple[int, Any, Any]] = {}
+_SEQ_LINES: dict[str, tuple[int, Any]] = {}
+#: Key prefixes of mapping lines already read (the indentation and the key, as the text before
+#: ``": "``), with (the key's column, the key): a handful of them make up every file.
+_KEYS: dict[str, tuple[int, str]] = {}
+_LINE_CACHE_SIZE = 8192
+#: The characters ``str.isprintable`` accepts among ASCII, as bytes; and the length from which
+#: checking an ASCII value through them is faster.
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+_LONG = 48
+_CACHED_LINE_LENGTH = 100
 #: Immutable, and repeated: dates are left out (nearly every one is new).
 _CACHED_TYPES = frozenset({str, int, bool, type(None), float})
 _TIMESTAMP_Z = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
@@ -170,9 +188,12 @@ def _tidy(lines: list[str]) -> list[str] | None:
 
 # --- structure ---------------------------------------------------------------------------------
 #
-# Every line is checked as it is read: indentation by startswith, keys against a set (or a
-# strict pattern), values by the string methods in the hot path below. A line that is blank but
-# for spaces, or a comment, fails one of these checks (see _tidy).
+# Every line is checked as it is read: indentation by slices (or str.startswith, off the hot
+# path: it parses its arguments slowly), keys against a set (or a strict pattern), values by the
+# string methods in the hot path below. A line that is blank but for spaces, or a comment, fails
+# one of these checks (see _tidy). Lines, key prefixes and plain values read before are looked up
+# in caches instead (_MAP_LINES, _SEQ_LINES, _KEYS, _PLAIN_CACHE): each entry holds exactly what
+# the checks gave for that text, and the text means the same wherever it appears.
 
 
 def _block_map(lines: list[str], i: int, indent: int, entry: bool) -> tuple[Any, int]:
@@ -185,46 +206,126 @@ def _block_map(lines: list[str], i: int, indent: int, entry: bool) -> tuple[Any,
         raise _Bail
     result: dict[Any, Any] = {}
     count = len(lines)
-    pad = " " * indent
     head = i if entry else -1
-    cache = _PLAIN_CACHE
+    known_line = _MAP_LINES.get
+    known_key = _KEYS.get
+    # Only cheap operations in this loop: str.startswith and str.find (with a start) parse their
+    # arguments slowly, and this runs for every line.
     while i < count:
         line = lines[i]
         if not line:
             i += 1
             continue
-        if indent and not line.startswith(pad) and i != head:
-            break  # less indented: the mapping ends here
-        key, sep, rest = line.partition(": ")
+        last = line[-1]
+        quoted = last == '"'
+        # Quoted values and timestamps are not cached (nearly every one is new): no lookup.
+        if not quoted and last != "Z":
+            hit = known_line(line)
+            if hit is not None:
+                # A line read before: no need to look inside it again (see _MAP_LINES).
+                column, key, value = hit
+                if column != indent:
+                    if column < indent:
+                        break  # less indented: the mapping ends here
+                    raise _Bail  # more indented: a continuation or an error
+                result[key] = value
+                i += 1
+                continue
+        prefix, sep, rest = line.partition(": ")
+        if sep:
+            found = known_key(prefix)
+        elif last == ":":
+            prefix = line[:-1]  # "key:" and its value in the block below, if any
+            found = known_key(prefix)
+        else:
+            found = None  # not a key line: _key_of tells the end of the mapping from an error
+        if found is None:
+            key = _key_of(line, prefix, sep, indent, i == head)
+            if key is _MISSING:
+                break  # less indented: the mapping ends here
+        else:
+            column, key = found
+            if column != indent:
+                if column < indent:
+                    break  # less indented: the mapping ends here
+                raise _Bail  # more indented: a continuation or an error
         if not sep:
-            # "key:" and its value in the block below, if any.
-            if line[-1] != ":":
-                raise _Bail  # a scalar where a key was expected (or something stranger)
-            key = line[indent:-1]
-            if key not in _PLAIN_KEYS:
-                key = _other_key(key)
+            # When the block's first line was read before (the usual provider and topics), go
+            # straight into it: the choice _nested makes for that line, without its call.
+            below = lines[i + 1] if i + 1 < count else ""
+            if below[-1:] != '"':  # (a quoted value is never cached, and long to hash)
+                hit = known_line(below)
+                if hit is not None and hit[0] > indent:
+                    result[key], i = _block_map(lines, i + 1, hit[0], False)
+                    continue
+                item = _SEQ_LINES.get(below)
+                if item is not None and item[0] >= indent:  # indentless: allowed after a key
+                    result[key], i = _block_seq(lines, i + 1, item[0])
+                    continue
             result[key], i = _nested(lines, i + 1, indent, True)
             continue
-        if indent:
-            # Slicing the key rather than the line: a more-indented line (a continuation or
-            # an error) leaves a key starting with a space, which _other_key refuses.
-            key = key[indent:]
-        if key not in _PLAIN_KEYS:
-            key = _other_key(key)
-        # The hot path: a one-line double-quoted string without escapes, or a plain scalar
-        # seen before.
+        # The hot path: a one-line double-quoted string without escapes. For long ASCII text,
+        # deleting the printable bytes is faster than str.isprintable and means the same.
+        if quoted and rest[0] == '"' and rest != '"':
+            body = rest[1:-1]
+            if (
+                '"' not in body
+                and "\\" not in body
+                and (
+                    not body.encode().translate(None, _PRINTABLE_ASCII)
+                    if len(body) > _LONG and body.isascii()
+                    else body.isprintable()
+                )
+            ):
+                result[key] = body
+                i += 1
+                continue
+        if len(rest) == 20 and rest[19] == "Z" and _TIMESTAMP_Z.match(rest):
+            # The usual timestamp (as in _value), never cached: nearly every one is new.
+            try:
+                result[key] = datetime.fromisoformat(rest)
+            except ValueError:
+                raise _Bail from None
+            i += 1
+            continue
+        value = _PLAIN_CACHE.get(rest, _MISSING)
+        if value is _MISSING:
+            value = _value(rest)
+        result[key] = value
         if (
-            rest[:1] == '"'
-            and "\\" not in rest
-            and rest.find('"', 1) == len(rest) - 1
-            and rest.isprintable()
+            not quoted
+            and len(line) <= _CACHED_LINE_LENGTH
+            and i != head
+            and type(value) in _CACHED_TYPES
+            and type(key) is str  # a key built anew each time (as the loader does) otherwise
         ):
-            result[key] = rest[1:-1]
-        else:
-            value = cache.get(rest, _MISSING)
-            result[key] = _value(rest) if value is _MISSING else value
+            if len(_MAP_LINES) >= _LINE_CACHE_SIZE:
+                _MAP_LINES.clear()
+            _MAP_LINES[line] = (indent, key, value)
         i += 1
     return result, i
+
+
+def _key_of(line: str, prefix: str, sep: str, indent: int, head: bool) -> Any:
+    """The key of a line of a block mapping at column ``indent``; _MISSING if less indented.
+
+    ``prefix`` is the text before the first ``": "`` (``sep``), or before the final ``:``.
+    ``head``: the line is ``- key...``, its key at column ``indent``.
+    """
+    if indent and not head and not line.startswith(" " * indent):
+        return _MISSING  # less indented: the mapping ends here
+    if not sep and line[-1] != ":":
+        raise _Bail  # a scalar where a key was expected (or something stranger)
+    # A more-indented line (a continuation or an error) leaves a key starting with a space,
+    # which _other_key refuses.
+    text = prefix[indent:]
+    key = text if text in _PLAIN_KEYS else _other_key(text)
+    if not head and type(key) is str:
+        # The prefix is exactly the indentation and the key: it means this key anywhere.
+        if len(_KEYS) >= _LINE_CACHE_SIZE:
+            _KEYS.clear()
+        _KEYS[prefix] = (indent, key)
+    return key
 
 
 def _nested(lines: list[str], i: int, indent: int, indentless: bool) -> tuple[Any, int]:
@@ -260,15 +361,27 @@ def _block_seq(lines: list[str], i: int, indent: int) -> tuple[Any, int]:
     append = result.append
     count = len(lines)
     pad = " " * indent
-    cache = _PLAIN_CACHE
+    known = _SEQ_LINES.get
     while i < count:
         line = lines[i]
+        hit = known(line)
+        if hit is not None:
+            # A "- value" line read before (see _SEQ_LINES).
+            column, value = hit
+            if column != indent:
+                if column < indent:
+                    break  # less indented: the sequence ends here
+                raise _Bail  # more indented: a continuation or an error
+            append(value)
+            i += 1
+            continue
         if not line:
             i += 1
             continue
-        if indent and not line.startswith(pad):
+        # Slices rather than str.startswith, which parses its arguments slowly.
+        if indent and line[:indent] != pad:
             break  # less indented: the sequence ends here
-        if not line.startswith("- ", indent):
+        if line[indent : indent + 2] != "- ":
             if len(line) == indent + 1 and line[indent] == "-":
                 # A bare "-": the entry is the block below, or null.
                 value, i = _nested(lines, i + 1, indent, False)
@@ -283,15 +396,24 @@ def _block_seq(lines: list[str], i: int, indent: int) -> tuple[Any, int]:
         if column == len(line):
             raise _Bail  # "- " and trailing spaces
         first = line[column]
-        if first != '"' and (line.find(": ", column) >= 0 or line[-1] == ":"):
+        # No ": " before the column: the line starts with spaces, "-" and spaces.
+        if first != '"' and (": " in line or line[-1] == ":"):
             if first == "-" and line.startswith("- ", column):
                 raise _Bail  # "- - x": a nested compact sequence
             value, i = _block_map(lines, i, column, True)
         else:
             content = line[column:]
-            value = cache.get(content, _MISSING)
+            value = _PLAIN_CACHE.get(content, _MISSING)
             if value is _MISSING:
                 value = _value(content)
+            if (
+                column == indent + 2
+                and len(line) <= _CACHED_LINE_LENGTH
+                and type(value) in _CACHED_TYPES
+            ):
+                if len(_SEQ_LINES) >= _LINE_CACHE_SIZE:
+                    _SEQ_LINES.clear()
+                _SEQ_LINES[line] = (indent, value)
             i += 1
         append(value)
     return result, i
@@ -309,12 +431,6 @@ def _other_key(text: str) -> Any:
 
 def _value(text: str) -> Any:
     """The value of a one-line scalar after ``key:`` or ``-`` (its leading spaces included)."""
-    if text[:1] == " ":
-        text = text.lstrip(" ")
-    if not text:
-        raise _Bail  # only spaces: trailing spaces (see _tidy)
-    if text[0] == '"':
-        return _quoted(text)
     if len(text) == 20 and _TIMESTAMP_Z.match(text):
         # The usual timestamp: the pattern leaves nothing to check (fromisoformat then reads
         # it exactly as PyYAML does, and refuses the same impossible dates).
@@ -322,6 +438,12 @@ def _value(text: str) -> Any:
             return datetime.fromisoformat(text)
         except ValueError:
             raise _Bail from None
+    if text[:1] == " ":
+        text = text.lstrip(" ")
+    if not text:
+        raise _Bail  # only spaces: trailing spaces (see _tidy)
+    if text[0] == '"':
+        return _quoted(text)
     return _plain(text)
 
 

@@ -673,6 +673,78 @@ def test_cache_is_bounded_and_harmless() -> None:
         check(f"k{n}: word{n}\nquality: {n}\n")
     assert len(scanner._PLAIN_CACHE) <= scanner._CACHE_SIZE
     check("k: 0777\nj: 0777\n")
+    for n in range(scanner._LINE_CACHE_SIZE + 50):
+        check(f"k{n}: w\nl:\n  - w{n}\n")
+    assert len(scanner._MAP_LINES) <= scanner._LINE_CACHE_SIZE
+    assert len(scanner._SEQ_LINES) <= scanner._LINE_CACHE_SIZE
+    assert len(scanner._KEYS) <= scanner._LINE_CACHE_SIZE
+
+
+#: Lines that the line and key caches learn from the first documents, then meet again elsewhere:
+#: deeper, shallower, as a sequence entry or head, without their colon, beside other lines.
+CACHE_PRIMERS = [
+    "type: article\nprovider:\n  name: P Q\n  domain: p.example\ntopics:\n  - AI\n  - 5\n",
+    "images:\n  - url: u\n    width: 480\n    isCached: true\nrelated:\n  - quality: 7\n",
+    'title: "t"\nk:\n  title: "t"\n  k2:\n    - AI\n',
+]
+CACHE_PROBES = [
+    "  type: article\n",
+    "type: article\n  name: P Q\n",
+    "provider:\n  name: P Q\n    domain: p.example\n",
+    "provider:\n    name: P Q\n  domain: p.example\n",
+    "provider:\n  name: P Q\n domain: p.example\n",
+    "name: P Q\ndomain: p.example\n",
+    "topics:\n  - AI\n    - 5\n",
+    "topics:\n    - AI\n  - 5\n",
+    "topics:\n  - AI\n  name: P Q\n",
+    "topics:\n- AI\n- 5\ntype: article\n",
+    "k:\n  - AI\n  type: article\n",
+    "k:\n  - name: P Q\n    width: 480\n  - type: article\n",
+    "k:\n  - width: 480\n    width: 480\n  width: 480\n",
+    "k:\n  -   width: 480\n      isCached: true\n    isCached: true\n",
+    "images:\n  - url: u\n    width: 480\n    - AI\n",
+    "type\n",
+    "type: article\ntype\n",
+    "provider:\n  name\n",
+    "provider\n  name: P Q\n",
+    'k:\n  title: "t"\n  title\n',
+    'k:\n  k2:\n  - AI\n  title: "t"\n',
+    'title: "t"\n  title: "t"\n',
+    "type: article  \nquality: 7\n",
+    "k:\ntype: article\n",
+    "k:\n  j:\n  name: P Q\n",
+    "k:\n  j:\n  - AI\n",
+    "k:\n    j:\n  - AI\n",
+    "k:\n  - j:\n    - AI\n",
+    "k:\n  - j:\n  - AI\n",
+    "k:\n  -\n  - AI\n",
+    "k:\n\n  name: P Q\n",
+    "k:\n  \n  name: P Q\n",
+]
+
+
+def test_long_values_with_every_character() -> None:
+    """Long values (checked another way than short ones) with any ASCII or tricky character."""
+    tricky = [chr(code) for code in range(0x80)] + ["\x85", "\xa0", "\u2028", "\ufeff", "é"]
+    for char in tricky:
+        for text in ("a" * 60 + char + "b" * 9, char + "a" * 70, "a" * 70 + char):
+            check(f'title: "{text}"\n')
+            check(f'provider:\n  name: "{text}"\n')
+            check(f"title: {text}\n")
+
+
+def test_line_caches_never_change_an_answer() -> None:
+    """A cached line or key met again in another place reads as the loader reads it there."""
+    for primer in CACHE_PRIMERS:
+        scanned, _ = check(primer)
+        assert scanned is not None, primer
+    assert scanner._MAP_LINES and scanner._SEQ_LINES and scanner._KEYS
+    for probe in CACHE_PROBES:
+        for primer in CACHE_PRIMERS:
+            check(primer)
+            check(probe)
+            check(primer + probe)
+            check(probe + primer)
 
 
 # --- hypothesis --------------------------------------------------------------------------------
