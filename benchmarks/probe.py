@@ -118,6 +118,11 @@ async def memory(root: Path, empty: bool) -> dict[str, float]:
         app = make_app(Path(nothing) if empty else root)
         async with app.run_test(size=(160, 45)) as pilot:
             await app.main.indexed.wait()
+            # The steady state: the URL map and backlinks built (in a worker for large folders).
+            for _ in range(3000):
+                if app.main.index.links_ready or not len(app.main.index):
+                    break
+                await asyncio.sleep(0.01)
             await pilot.pause()
             gc.collect()
             with open("/proc/self/statm") as f:
