@@ -149,6 +149,8 @@ def _link(x: Any) -> RelatedLink:
 
 
 def _strings(value: Any) -> tuple[str, ...]:
+    if value == () and type(value) is tuple:
+        return ()  # most topics and warnings: shared, and nothing to check
     if not isinstance(value, tuple) or not all(map(isinstance, value, repeat(str))):
         raise RecordError("expected a tuple of strings")
     return value
