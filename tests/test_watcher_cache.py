@@ -257,3 +257,26 @@ def test_a_failing_worker_pool_falls_back_to_parsing_here(
     serial, _ = run(corpus, use_cache=False, parallel=False)
     fallback, _ = run(corpus, use_cache=False, parallel=True)
     assert snapshot(fallback) == snapshot(serial)
+
+
+@pytest.mark.parametrize("stat_all_below", [2000, 0], ids=["small-folder", "large-folder"])
+def test_watcher_finds_the_same_changes_in_small_and_large_folders(
+    tmp_path: Path, stat_all_below: int
+) -> None:
+    """A large folder listed again stats only new names; the sweep still finds edits."""
+    for name in ("a.md", "b.md", "c.md"):
+        write(tmp_path, name, name.upper())
+    watcher = FolderWatcher(tmp_path, stat_all_below=stat_all_below)
+    watcher.prime()
+    write(tmp_path, "new.md", "New")
+    (tmp_path / "c.md").unlink()
+    with open(tmp_path / "a.md", "a", encoding="utf-8") as f:
+        f.write("body appended in place\n")
+    seen: dict[str, bytes | None] = {}
+    watcher._rescan_dir("", seen)
+    listed = {"a.md", "b.md", "new.md", "c.md"} if stat_all_below else {"new.md", "c.md"}
+    assert set(seen) == listed  # a large folder leaves the known a.md to the sweep
+    watcher.dirs[""] = 0  # list it again on the next poll, as the write did
+    assert not watcher.poll()
+    settled = watcher.poll()
+    assert (sorted(settled.changed), settled.removed) == (["a.md", "new.md"], ["c.md"])
