@@ -138,7 +138,8 @@ class Links:
 
 def _keys(article: Article) -> set[int]:
     """The URL-map keys of an article: hashes of its normalised URLs."""
-    return {hash(k) for k in map(normalize_url, article.urls) if k}
+    # set(): the original URL is most often the web URL itself, normalised once.
+    return {hash(k) for k in map(normalize_url, set(article.urls)) if k}
 
 
 def _build_url_map(articles: Iterable[Article]) -> UrlMap:

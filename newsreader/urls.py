@@ -34,6 +34,13 @@ def _clean_query(query: str) -> str:
     return urlencode(pairs)
 
 
+#: The usual shape: a plain host name, a path of URL-safe characters, maybe a fragment; no
+#: query, port, user, whitespace or control character. For such a URL that is no AMP form, the
+#: key is the lowercased host (less ``www.``) and the path's non-empty segments: what the general
+#: path below computes, at a fraction of the cost (100,000 articles carry ~250,000 URLs).
+_SIMPLE = re.compile(r"([A-Za-z0-9.-]+)(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?(?:#\S*)?")
+
+
 def normalize_url(url: str) -> str:
     """Return the comparison key of ``url`` ('' for an empty or unusable URL)."""
     url = url.strip()
@@ -41,6 +48,23 @@ def normalize_url(url: str) -> str:
         return ""
     if "://" in url:
         url = url.split("://", 1)[1]
+    simple = _SIMPLE.fullmatch(url)
+    if simple is not None and "ampproject" not in url.lower():
+        segments = [p for p in (simple.group(2) or "").split("/") if p]
+        if not segments or not _amp_segment(segments[0].lower(), segments[-1].lower()):
+            host = simple.group(1).lower()
+            host = host[4:] if host.startswith("www.") else host
+            return f"{host}/{'/'.join(segments)}" if host and segments else host
+    return _normalize_general(url)
+
+
+def _amp_segment(first: str, last: str) -> bool:
+    """Whether _strip_amp_path would drop or trim a segment of a path (lowercased ends)."""
+    return last in ("amp", "amp.html") or last.endswith(".amp") or first == "amp"
+
+
+def _normalize_general(url: str) -> str:
+    """:func:`normalize_url` of a URL already stripped of spaces and scheme, in full."""
     match = _CDN_AMP.match(url)
     if match:
         return normalize_url(match.group("rest"))

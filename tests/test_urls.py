@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from newsreader.index import ArticleIndex, UrlMap
 from newsreader.model import Article, FileStamp, RelatedLink
-from newsreader.urls import normalize_url
+from newsreader.urls import _normalize_general, normalize_url
 
 BASE = "https://example.com/news/2021/story"
 
@@ -143,3 +143,43 @@ def test_links_built_elsewhere_are_taken_only_if_nothing_changed(tmp_path: Path)
     assert index.links_ready
     assert [r.target for r in index.resolve(a)] == [b]
     assert index.backlinks("b.md") == [a]
+
+
+# --- the fast path equals the general one ------------------------------------------------------
+
+
+def _general(url: str) -> str:
+    """normalize_url through the general (urlsplit) path only."""
+    url = url.strip()
+    if not url:
+        return ""
+    if "://" in url:
+        url = url.split("://", 1)[1]
+    return _normalize_general(url)
+
+
+_URL_PIECES = st.sampled_from(
+    ["https://", "http://", "www.", "WWW.", "Example", ".com", "/", "//", "a", "-", "amp", "AMP",
+     ".amp", "amp.html", "?", "amp=1", "&", "#", "frag", ":8080", "@", "%2F", "~", " ", "\t",
+     "\n", "\x01", "é", "[", "]", ".", "x_y", "cdn.ampproject.org/c/s/"]
+)  # fmt: skip
+
+
+@given(st.lists(_URL_PIECES, max_size=12).map("".join))
+@settings(max_examples=500)
+def test_fast_path_equals_the_general_one(url: str) -> None:
+    assert normalize_url(url) == _general(url)
+
+
+@given(st.text(max_size=40))
+def test_fast_path_equals_the_general_one_on_any_text(url: str) -> None:
+    assert normalize_url(url) == _general(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://www.Example.com/news/2021/story/", "example.com", "www.", "a.example//x//y#top",
+     "https://a.example/path;p=1,2:3@x", "..", "-.example/%41"],
+)  # fmt: skip
+def test_fast_path_examples(url: str) -> None:
+    assert normalize_url(url) == _general(url)
