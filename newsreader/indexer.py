@@ -31,6 +31,8 @@ from newsreader.records import Record, RecordError, from_record, to_record
 PARALLEL_THRESHOLD = 3000
 CHUNK = 1000
 BATCH = 2000
+#: Records in the first chunk of the cache file.
+FIRST_BATCH = 250
 
 
 @dataclass(slots=True)
@@ -258,8 +260,10 @@ class _State:
 
     def _record_chunks(self) -> Iterator[list[Record]]:
         items = list(self.items.values())
-        for start in range(0, len(items), BATCH):
-            yield [self._record(item) for item in items[start : start + BATCH]]
+        # A small first chunk: a warm start shows its first rows after reading only that.
+        starts = [0, *range(FIRST_BATCH, len(items), BATCH)] if items else []
+        for start, end in zip(starts, [*starts[1:], len(items)], strict=True):
+            yield [self._record(item) for item in items[start:end]]
 
     def _record(self, item: Article | BadFile) -> Record:
         if isinstance(item, BadFile):

@@ -99,6 +99,7 @@ class Article:
     title: str = ""
     #: Given when building an article, kept only inside :attr:`search` (the detail pane shows
     #: :attr:`ArticleDetail.excerpt`, read from the file): one lowercased copy, not two texts.
+    #: Not an attribute (strict mypy refuses ``article.excerpt``; at run time it reads "").
     excerpt: InitVar[str] = ""
     date: datetime | None = None
     date_raw: str = ""
@@ -148,11 +149,6 @@ class Article:
         return tuple(
             u for u in (self.web_url, self.original_url, self.amp_url, self.cdn_amp_url) if u
         )
-
-
-# The InitVar's default stays behind as a class attribute, so ``article.excerpt`` would quietly
-# read "": remove it, so that code still asking a summary for its excerpt fails loudly.
-delattr(Article, "excerpt")
 
 
 @dataclass(frozen=True, slots=True)

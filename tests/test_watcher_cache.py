@@ -185,6 +185,7 @@ def test_corruption_in_a_later_chunk_drops_what_the_cache_gave(
     import newsreader.indexer
 
     monkeypatch.setattr(newsreader.indexer, "BATCH", 10)  # several chunks
+    monkeypatch.setattr(newsreader.indexer, "FIRST_BATCH", 5)
     cold, _ = run(corpus, use_cache=False)
     run(corpus)
     path = cache_path(corpus)
@@ -280,3 +281,16 @@ def test_watcher_finds_the_same_changes_in_small_and_large_folders(
     assert not watcher.poll()
     settled = watcher.poll()
     assert (sorted(settled.changed), settled.removed) == (["a.md", "new.md"], ["c.md"])
+
+
+def test_the_cache_starts_with_a_small_chunk(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm start shows its first rows after reading only the first, small chunk."""
+    import newsreader.indexer
+
+    monkeypatch.setattr(newsreader.indexer, "FIRST_BATCH", 3)
+    monkeypatch.setattr(newsreader.indexer, "BATCH", 5)
+    cold, _ = run(corpus, use_cache=False)
+    run(corpus)
+    sizes = [len(chunk) for chunk in load_cache(cache_path(corpus))]
+    total = len(cold) + len(cold.bad)
+    assert sizes[0] == 3 and all(size <= 5 for size in sizes) and sum(sizes) == total
