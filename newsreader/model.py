@@ -79,15 +79,15 @@ _TOPIC_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
 SEARCH_SEPARATOR = "\x00"
 
 
-def search_text(title: str, excerpt: str) -> str:
-    """The text free words are searched in: title and excerpt, lowercased, NUL between them.
+def search_text(*fields: str) -> str:
+    """The text free words are searched in: the fields lowercased, a NUL between two.
 
-    NULs inside either are turned into spaces, so a match never spans the two (a needle that
-    holds a NUL matches nothing). Lowercasing the joined text equals joining the lowercased
-    parts: NUL is neither cased nor case-ignorable, so no context rule reaches across it.
+    NULs inside a field are turned into spaces, so a match never spans two fields (a needle
+    that holds a NUL matches nothing). Lowercasing the joined text equals joining the lowercased
+    fields: NUL is neither cased nor case-ignorable, so no context rule reaches across it.
     """
     sep = SEARCH_SEPARATOR
-    return f"{title.replace(sep, ' ')}{sep}{excerpt.replace(sep, ' ')}".lower()
+    return sep.join(f.replace(sep, " ") for f in fields).lower()
 
 
 @dataclass(slots=True)
@@ -121,13 +121,14 @@ class Article:
     image_count: int = 0
     related: tuple[RelatedLink, ...] = ()
     warnings: tuple[str, ...] = ()
-    #: :func:`search_text` of the title and excerpt: what free words of a query search, with no
-    #: lowercasing per keystroke. Computed from ``excerpt`` unless given (records carry it).
+    #: :func:`search_text` of the title, excerpt, provider and domain: what free words of a
+    #: query search, with no lowercasing per keystroke (one ``in`` per article). Computed from
+    #: ``excerpt`` and the fields unless given (records carry it).
     search: str = ""
 
     def __post_init__(self, excerpt: str) -> None:
         if not self.search:
-            self.search = search_text(self.title, excerpt)
+            self.search = search_text(self.title, excerpt, self.provider, self.domain)
         # 100,000 of these stay in memory: share what is equal instead of keeping copies.
         if self.original_url == self.web_url:
             self.original_url = self.web_url

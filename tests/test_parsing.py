@@ -152,7 +152,7 @@ DEGRADE_CASES: list[tuple[str, str, str, Any, str]] = [
     ("heat-list", "heat: [1]\n", "heat", None, "heat is not an integer"),
     ("heat-huge-hex", "heat: 0x" + "f" * 40 + "\n", "heat", None, "heat is out of range"),
     ("title-number", "title: 2021\n", "title", "", "title is not text"),
-    ("excerpt-map", "excerpt: {a: 1}\n", "search", "kept\x00", "excerpt is not text"),
+    ("excerpt-map", "excerpt: {a: 1}\n", "search", "kept\x00\x00\x00", "excerpt is not text"),
     ("type-list", "type: [article]\n", "type", "", "type is not text"),
     ("url-bool", "webUrl: false\n", "web_url", "", "webUrl is not text"),
     ("topics-string", "topics: AI\n", "topics", (), "topics is not a list"),
@@ -211,7 +211,7 @@ def test_a_clean_file_has_no_warnings() -> None:
     assert (article.category, article.title, article.search, article.type) == (
         "news",
         "T",
-        "t\x00e",
+        "t\x00e\x00p\x00p.example",
         "article",
     )
     assert (article.quality, article.heat, article.flag, article.has_flag) == (40, -1, True, True)
