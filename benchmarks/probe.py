@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from newsreader.tui.app import NewsreaderApp
@@ -113,13 +113,26 @@ async def interact(root: Path) -> dict[str, float]:
             await pilot.press("j")
             moves.append(time.perf_counter() - start)
         await pilot.press("slash")
+        # Woken when the list is given the rows of the newest query (no busy polling: a loop
+        # waking every millisecond would take the GIL from the filter worker it waits for).
+        shown = asyncio.Event()
+        show_view = app.main._show_view
+
+        def show_and_tell(*args: Any) -> None:
+            show_view(*args)
+            shown.set()
+
+        app.main._show_view = show_and_tell  # type: ignore[method-assign]
         filters = []
         for text in ("a", "ab", "a", "", "e", "", "o", ""):
             field = app.main.query_one("#query")
+            shown.clear()
             start = time.perf_counter()
             field.value = text  # type: ignore[attr-defined]
+            await asyncio.wait_for(shown.wait(), 30)
             while app.main.filter_query.text != text or app.main.filtering:
-                await asyncio.sleep(0.001)
+                shown.clear()  # the rows of an older query: wait for the newest
+                await asyncio.wait_for(shown.wait(), 30)
             await pilot.pause()
             filters.append(time.perf_counter() - start)
     return {"move": statistics.median(moves), "filter": statistics.median(filters)}

@@ -285,6 +285,13 @@ async def test_set_rows_follows_the_article_by_object_then_by_id() -> None:
         widget.set_rows(reread[:3], keep=rows[30].id)
         assert widget.cursor == 2
         await pilot.pause()
+        # Given the very object the rows hold (the owner knows): identity only, no id scan.
+        widget.set_rows(reread, keep=rows[30].id, kept=reread[30])
+        assert widget.cursor == 30
+        widget.set_rows(reread[5:], keep=rows[30].id, kept=rows[30])  # not that object: absent
+        assert widget.cursor == 30  # the index is kept (clamped), the article not followed
+        assert widget.current is reread[35]
+        await pilot.pause()
 
 
 async def test_set_rows_keeps_scroll_position() -> None:

@@ -53,6 +53,8 @@ class ViewReady(Message):
     generation: int
     rows: list[Article]
     keep: str | None
+    #: The index version the rows were computed from.
+    version: int = -1
 
 
 @dataclass

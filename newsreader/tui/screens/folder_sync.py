@@ -90,7 +90,7 @@ class FolderSync(MainScreenBase):
             self.gone.clear()
         extra = [self._gone_rows[i] for i in self.gone if i in self._gone_rows]
         if len(self.index) < self.ASYNC_THRESHOLD:
-            self._show_view(self.compute_view(extra), keep)
+            self._show_view(self.compute_view(extra), keep, self.index.version)
         else:
             self.filtering = True
             self._compute_view_in_worker(self._view_generation, keep, extra)
@@ -120,19 +120,26 @@ class FolderSync(MainScreenBase):
     def _compute_view_in_worker(
         self, generation: int, keep: str | None, extra: list[Article]
     ) -> None:
-        self.post_message(ViewReady(generation, self.compute_view(extra), keep))
+        version = self.index.version
+        self.post_message(ViewReady(generation, self.compute_view(extra), keep, version))
 
     def on_view_ready(self, message: ViewReady) -> None:
         """A worker's view: shown unless a newer one was asked for meanwhile."""
         if message.generation == self._view_generation:
             self.filtering = False
-            self._show_view(message.rows, message.keep)
+            self._show_view(message.rows, message.keep, message.version)
 
-    def _show_view(self, rows: list[Article], keep: str | None) -> None:
+    def _show_view(self, rows: list[Article], keep: str | None, version: int) -> None:
+        # Rows computed from the index as it is now hold the kept article's very object, or do
+        # not hold it at all: the list then finds it by identity, or knows it is not there
+        # without comparing 100,000 ids.
+        kept = None
+        if keep is not None and version == self.index.version:
+            kept = self.index.get(keep) or self._gone_rows.get(keep)
         self.view = rows
         self._gone_rows = {i: a for i, a in self._gone_rows.items() if i in self.gone}
         self.articles.set_gone(self.gone)
-        self.articles.set_rows(rows, keep=keep)
+        self.articles.set_rows(rows, keep=keep, kept=kept)
         if not self.indexing and not self.indexed.is_set():
             self._finish_restore()
             self.indexed.set()

@@ -299,11 +299,15 @@ class ArticleList(ScrollView, can_focus=True):
         """The article under the cursor, or None when the list is empty."""
         return self._rows[self.cursor] if self._rows else None
 
-    def set_rows(self, rows: list[Article], *, keep: str | None = None) -> None:
+    def set_rows(
+        self, rows: list[Article], *, keep: str | None = None, kept: Article | None = None
+    ) -> None:
         """Show ``rows`` (kept, not copied); the cursor follows ``keep`` if it is among them.
 
         Otherwise the cursor index is clamped. The scroll position is kept where it still fits,
-        and :class:`Highlighted` is posted for the article now under the cursor.
+        and :class:`Highlighted` is posted for the article now under the cursor. ``kept``, when
+        given, is the very object the rows hold for ``keep`` if they hold it at all (the owner
+        computed them from the index as it is): it is then looked for by identity only.
         """
         old_cursor = self.cursor
         old_current = self.current
@@ -313,7 +317,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.virtual_size = Size(0, len(rows) + 1)
         target = old_cursor
         if keep is not None:
-            found = self._find(keep, hint=old_cursor, same=old_current)
+            found = self._find(keep, hint=old_cursor, same=kept or old_current, exact=bool(kept))
             if found is not None:
                 target = found
         # Set without the watcher: it would post Highlighted only if the index changed.
@@ -579,13 +583,16 @@ class ArticleList(ScrollView, can_focus=True):
         index = self.cursor if article is not None else -1
         self.post_message(self.Highlighted(article, index, article_list=self))
 
-    def _find(self, article_id: str, *, hint: int, same: Article | None = None) -> int | None:
+    def _find(
+        self, article_id: str, *, hint: int, same: Article | None = None, exact: bool = False
+    ) -> int | None:
         """The index of ``article_id`` in the rows, trying ``hint`` first (no map is built).
 
         ``same`` is the article object the cursor was on: a filtered view holds the very same
         objects, and comparing pointers never touches the 100,000 articles themselves, so it
         is several times faster than comparing ids. Ids are compared when that fails (the
-        article was re-read, or is not in the rows).
+        article was re-read, or is not in the rows), unless ``exact`` says the rows hold
+        ``same`` itself if they hold the article at all.
         """
         rows = self._rows
         if 0 <= hint < len(rows) and rows[hint].id == article_id:
@@ -593,6 +600,8 @@ class ArticleList(ScrollView, can_focus=True):
         if same is not None and same.id == article_id:
             with suppress(ValueError):
                 return list(map(is_, rows, repeat(same))).index(True)
+            if exact:
+                return None
         return next((i for i, row in enumerate(rows) if row.id == article_id), None)
 
     def _index_of(self, article_id: str) -> int | None:
