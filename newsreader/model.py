@@ -75,7 +75,7 @@ class RelatedLink:
 
 
 _TOPIC_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
-#: Separates the title from the excerpt in :attr:`Article.search`.
+#: Separates the fields joined in :attr:`Article.search`.
 SEARCH_SEPARATOR = "\x00"
 
 
