@@ -146,11 +146,16 @@ def _build_url_map(articles: Iterable[Article]) -> UrlMap:
     return UrlMap((key, article.id) for article in articles for key in _keys(article))
 
 
+def _url_owner(url_map: UrlMap, url: str) -> str | None:
+    """The id of the article a URL names, if any."""
+    key = normalize_url(url)
+    return url_map.get(hash(key)) if key else None
+
+
 def _link_target(url_map: UrlMap, link: RelatedLink, source_id: str) -> str | None:
     """The id of the article a related entry names (never the source itself)."""
     for url in link.urls:
-        key = normalize_url(url)
-        target = url_map.get(hash(key)) if key else None
+        target = _url_owner(url_map, url)
         if target is not None and target != source_id:
             return target
     return None
@@ -279,8 +284,7 @@ class ArticleIndex:
 
     def by_url(self, url: str) -> Article | None:
         """The article a URL names (scheme, ``www.``, trailing slash and AMP forms ignored)."""
-        key = normalize_url(url)
-        article_id = self._urls().get(hash(key)) if key else None
+        article_id = _url_owner(self._urls(), url)
         return self._articles.get(article_id) if article_id else None
 
     def resolve_link(self, link: RelatedLink, source_id: str = "") -> Article | None:
