@@ -6,7 +6,8 @@ A query string compiles once into a tree of small closures over :class:`Article`
 Syntax (terms are separated by whitespace and ANDed unless ``OR`` stands between them)::
 
     nvidia chips          free words: each must occur in the title, excerpt, provider or domain
-                          (case-insensitive substring; each word may match a different field)
+                          (case-insensitive substring; each word may match a different field;
+                          curly quotes, dashes, "…" and no-break spaces match ' " - ... and space)
     "self-driving car"    a phrase, matched as one substring of one of those fields
     topic:AI              a topic equal to AI (case-insensitive); topic:"AI in Autos"
     provider:wboy         substring of the provider name or the domain (case-insensitive)
@@ -46,7 +47,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from newsreader.model import SEARCH_SEPARATOR, Article
+from newsreader.model import SEARCH_SEPARATOR, Article, fold_text
 from newsreader.text import inert
 
 __all__ = ["MAX_DEPTH", "Predicate", "Query", "QueryError", "parse_query"]
@@ -182,12 +183,13 @@ class _Node(NamedTuple):
 
 
 def _free_text(needle: str) -> _Node:
-    n = needle.lower()
+    n = fold_text(needle.lower())
     if SEARCH_SEPARATOR in n:
         return _Node(lambda a: False, 0)  # NUL is not searchable (see search_text)
 
     def pred(a: Article) -> bool:
-        # Article.search holds title, excerpt, provider and domain, already lowercased.
+        # Article.search holds title, excerpt, provider and domain, already lowercased and
+        # folded.
         return n in a.search
 
     return _Node(pred, 10)
