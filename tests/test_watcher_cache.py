@@ -294,3 +294,21 @@ def test_the_cache_starts_with_a_small_chunk(corpus: Path, monkeypatch: pytest.M
     sizes = [len(chunk) for chunk in load_cache(cache_path(corpus))]
     total = len(cold) + len(cold.bad)
     assert sizes[0] == 3 and all(size <= 5 for size in sizes) and sum(sizes) == total
+
+
+def test_large_batches_are_frozen_out_of_full_collections(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Articles of a large batch are left out of the GC's collections; small batches are not."""
+    import gc
+
+    import newsreader.indexer
+
+    index, _ = run(corpus, use_cache=False)  # 61 files: one small batch, nothing frozen
+    assert gc.get_freeze_count() == 0 and gc.is_tracked(index.articles[0])
+    monkeypatch.setattr(newsreader.indexer, "FREEZE_BATCH", 10)
+    index, _ = run(corpus, use_cache=False)
+    frozen = gc.get_freeze_count()
+    assert frozen >= len(index)
+    first = index.articles[0]
+    assert gc.is_tracked(first) and not any(a is first for a in gc.get_objects())
