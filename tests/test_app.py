@@ -440,6 +440,40 @@ async def test_filter_as_you_type_error_and_escape(folder: Path) -> None:
         assert ids(main) == DATE_ORDER
 
 
+async def test_filter_that_keeps_the_article_leaves_the_detail_pane_alone(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cursor's article still shown after a keystroke: not parsed again, not scrolled."""
+    import newsreader.tui.screens.main as main_module
+
+    parsed: list[str] = []
+    load_detail = main_module.load_detail
+
+    def counting(root: Path, article_id: str) -> object:
+        parsed.append(article_id)
+        return load_detail(root, article_id)
+
+    monkeypatch.setattr(main_module, "load_detail", counting)
+    app = make_app(folder, Settings())
+    async with app.run_test(size=(100, 12)) as pilot:  # short: the detail pane scrolls
+        await ready(app, pilot)
+        main = app.main
+        detail = main.detail
+        assert parsed[-1] == A
+        detail.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert detail.scroll_y > 0
+        parsed.clear()
+        main.set_query("story")  # every article matches: the cursor stays on A
+        await wait_until(pilot, lambda: main.filter_query.text == "story")
+        await pilot.pause()
+        assert ids(main) == DATE_ORDER and parsed == [] and detail.scroll_y > 0
+        main.set_query("bravo")  # A is filtered out: the cursor moves to B, shown from its top
+        await wait_until(pilot, lambda: parsed == [B])
+        await pilot.pause()
+        assert detail.scroll_y == 0
+
+
 async def test_filter_enter_keeps_query_and_returns_to_list(folder: Path) -> None:
     """enter keeps the filter and puts the focus back on the list."""
     app = make_app(folder, Settings())

@@ -60,6 +60,9 @@ class MainScreenBase(Screen[None]):
         self.back_stack: list[Location] = []
         self.forward_stack: list[Location] = []
         self.location: Location | None = None
+        #: What the side panes show: the location, its article object and whether related
+        #: entries were resolved. Showing the same again is skipped (see show_location).
+        self._shown: tuple[Location, Article, bool] | None = None
         self._restore: SessionState = SessionState()
         self._refresh_pending = False
         self._jobs: queue.Queue[WriteJob] = queue.Queue()

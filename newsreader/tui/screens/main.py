@@ -170,7 +170,7 @@ class MainScreen(History, TriageActions, FolderSync):
     def _on_highlighted(self, message: ArticleList.Highlighted) -> None:
         self._cursor_id = message.article.id if message.article else None
         if message.article is None:
-            self.location = None
+            self.location = self._shown = None
             self.detail.show_message(
                 "No article selected" if self.indexing is False else "Indexing…"
             )
@@ -183,6 +183,7 @@ class MainScreen(History, TriageActions, FolderSync):
         self.location = location
         article = self.index.get(location.article_id)
         if article is None:
+            self._shown = None
             self.detail.show_message(f"{location.article_id} is gone from the folder")
             self.related.show([], [])
             return
@@ -190,6 +191,12 @@ class MainScreen(History, TriageActions, FolderSync):
         # it: computing them on each refresh while indexing starves the indexer. The final
         # refresh (or, in a large folder, LinksReady) fills them in.
         resolve = self._links_available()
+        shown = (location, article, resolve)
+        if self._shown is not None and self._shown[1] is article and self._shown[::2] == shown[::2]:
+            # The panes show this very article already (a filter kept the cursor on it, say):
+            # parsing it again would cost a layout of the screen and scroll the detail to the top.
+            return
+        self._shown = shown
         backlinks = self.index.backlinks(article.id) if resolve else []
         detail = load_detail(self.index.root, article.id)
         if isinstance(detail, BadFile):
@@ -270,9 +277,10 @@ class MainScreen(History, TriageActions, FolderSync):
             error.update(Text(f"⚠ {inert(str(exc))}"))
             error.add_class("-shown")
             return False
-        self.query_error = ""
-        error.update("")
-        error.remove_class("-shown")
+        if self.query_error:  # hide the last error (an update would lay out the screen again)
+            self.query_error = ""
+            error.update("")
+            error.remove_class("-shown")
         self.filter_query = query
         return True
 
