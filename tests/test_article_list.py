@@ -308,6 +308,32 @@ async def test_set_rows_keeps_scroll_position() -> None:
         assert "New 60" in widget.render_line(screen_line_of_cursor(widget)).text
 
 
+async def test_row_count_sizes_the_scrollbar_with_or_without_a_layout() -> None:
+    """Rows that keep needing a scrollbar resize only its thumb; crossing the height lays out."""
+    app = ListApp(make_rows(1000))
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(ArticleList)
+        await pilot.pause()
+        assert widget.show_vertical_scrollbar
+        assert widget.vertical_scrollbar.window_virtual_size == 1001
+        widget.move_to("a000900.md")
+        await pilot.pause()
+        widget.set_rows(make_rows(200))  # still more rows than lines: no layout of the screen
+        await pilot.pause()
+        assert widget.virtual_size.height == 201
+        assert widget.vertical_scrollbar.window_virtual_size == 201
+        assert widget.max_scroll_y == 201 - widget.scrollable_content_region.height
+        assert widget.scroll_offset.y <= widget.max_scroll_y and widget.cursor == 199
+        assert_cursor_visible(widget)
+        widget.set_rows(make_rows(3))  # now they fit: the scrollbar goes
+        await pilot.pause()
+        assert widget.virtual_size.height == 4 and not widget.show_vertical_scrollbar
+        widget.set_rows(make_rows(500))  # and comes back
+        await pilot.pause()
+        assert widget.show_vertical_scrollbar
+        assert widget.vertical_scrollbar.window_virtual_size == 501
+
+
 async def test_update_row_and_move_to() -> None:
     rows = make_rows(10)
     app = ListApp(rows)
