@@ -474,6 +474,27 @@ async def test_filter_that_keeps_the_article_leaves_the_detail_pane_alone(
         assert detail.scroll_y == 0
 
 
+async def test_keys_typed_ahead_after_slash_go_to_the_filter(folder: Path) -> None:
+    """Keys already queued behind / (a busy app, a fast typist) are typed into the filter: none
+    of them acts on the list (s would open the sort, p publish)."""
+    from textual import events
+
+    app = make_app(folder, Settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        before = snapshot(folder)
+        driver = app._driver
+        assert driver is not None
+        for key, char in [("slash", "/"), *((c, c) for c in "sp"), ("enter", "\r")]:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            driver.send_message(event)  # all queued before the first is handled
+        await wait_until(pilot, lambda: app.main.filter_query.text == "sp")
+        await pilot.pause()
+        assert app.screen is app.main and app.focused is app.main.articles
+        assert snapshot(folder) == before
+
+
 async def test_filter_enter_keeps_query_and_returns_to_list(folder: Path) -> None:
     """enter keeps the filter and puts the focus back on the list."""
     app = make_app(folder, Settings())

@@ -6,10 +6,13 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
+from weakref import WeakKeyDictionary
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widget import Widget
 
 from newsreader.config import Settings
 from newsreader.index import ArticleIndex
@@ -62,6 +65,26 @@ class NewsreaderApp(App[None]):
         self.notices = list(notices)
         self.index = ArticleIndex(folder)
         self.sub_title = str(folder)
+        #: The widget that had the focus when each key in flight was handed to it.
+        self._key_focus: WeakKeyDictionary[events.Key, Widget | None] = WeakKeyDictionary()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Replay a key typed ahead of a focus change as if it were typed now.
+
+        A key goes to the widget focused when it arrives and comes back here for the bindings.
+        Keys typed right after ``/`` (a fast typist, a paste, an app busy indexing) reach the
+        list before ``/`` has moved the focus to the filter, and come back once it has: they
+        belong to the filter, and must not run the list's bindings either (``p`` publishes).
+        """
+        if isinstance(event, events.Key):
+            if not event.is_forwarded:
+                self._key_focus[event] = self.focused
+            elif event in self._key_focus and self._key_focus.pop(event) is not self.focused:
+                replay = events.Key(event.key, event.character)
+                replay.set_sender(self)
+                self.post_message(replay)
+                return
+        await super().on_event(event)
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen over this folder."""

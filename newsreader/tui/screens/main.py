@@ -249,19 +249,24 @@ class MainScreen(History, TriageActions, FolderSync):
         panes = [self.articles, self.detail, self.related]
         focused = self.app.focused
         if focused in panes:
-            panes[(panes.index(focused) + step) % len(panes)].focus()
+            self.set_focus(panes[(panes.index(focused) + step) % len(panes)])
         else:
-            self.articles.focus()
+            self.set_focus(self.articles)
 
     def action_focus_related(self) -> None:
         """Jump to the related panel."""
-        self.related.focus()
+        self.set_focus(self.related)
 
     # --- query and sort ------------------------------------------------------------------
 
     def action_focus_query(self) -> None:
-        """Focus the filter input."""
-        self.query_one("#query", Input).focus()
+        """Focus the filter input.
+
+        At once, not later as ``Widget.focus`` does: keys typed right after ``/`` may already be
+        queued (a busy app, a paste), and must go to the filter, not act on the list (``p``
+        would publish).
+        """
+        self.set_focus(self.query_one("#query", Input))
 
     @on(Input.Changed, "#query")
     def _on_query_changed(self, message: Input.Changed) -> None:
@@ -286,7 +291,7 @@ class MainScreen(History, TriageActions, FolderSync):
 
     @on(Input.Submitted, "#query")
     def _on_query_submitted(self) -> None:
-        self.articles.focus()
+        self.set_focus(self.articles)
 
     def set_query(self, text: str) -> None:
         """Replace the query (saved views, palette) and refresh the view."""
@@ -299,7 +304,7 @@ class MainScreen(History, TriageActions, FolderSync):
         field = self.query_one("#query", Input)
         if field.has_focus:
             field.value = ""
-            self.articles.focus()
+            self.set_focus(self.articles)
         else:
             self.clear_marks()
 
