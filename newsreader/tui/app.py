@@ -74,7 +74,8 @@ class NewsreaderApp(App[None]):
         A key goes to the widget focused when it arrives and comes back here for the bindings.
         Keys typed right after ``/`` (a fast typist, a paste, an app busy indexing) reach the
         list before ``/`` has moved the focus to the filter, and come back once it has: they
-        belong to the filter, and must not run the list's bindings either (``p`` publishes).
+        belong to the filter, and must not run the list's bindings either (``p`` toggles the
+        published flag).
         """
         if isinstance(event, events.Key):
             if not event.is_forwarded:

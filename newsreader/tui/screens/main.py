@@ -264,7 +264,7 @@ class MainScreen(History, TriageActions, FolderSync):
 
         At once, not later as ``Widget.focus`` does: keys typed right after ``/`` may already be
         queued (a busy app, a paste), and must go to the filter, not act on the list (``p``
-        would publish).
+        would flip the published flag).
         """
         self.set_focus(self.query_one("#query", Input))
 
