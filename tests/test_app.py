@@ -476,7 +476,7 @@ async def test_filter_that_keeps_the_article_leaves_the_detail_pane_alone(
 
 async def test_keys_typed_ahead_after_slash_go_to_the_filter(folder: Path) -> None:
     """Keys already queued behind / (a busy app, a fast typist) are typed into the filter: none
-    of them acts on the list (s would open the sort, p publish)."""
+    of them acts on the list (s would open the sort, p flip the published flag)."""
     from textual import events
 
     app = make_app(folder, Settings())
