@@ -312,3 +312,35 @@ def test_large_batches_are_frozen_out_of_full_collections(
     assert frozen >= len(index)
     first = index.articles[0]
     assert gc.is_tracked(first) and not any(a is first for a in gc.get_objects())
+
+
+def test_a_failed_save_keeps_the_old_cache_and_leaves_no_temp_file(corpus: Path) -> None:
+    """Chunks are written as they come: a failure part-way leaves nothing half-written."""
+    run(corpus)
+    path = cache_path(corpus)
+    before = path.read_bytes()
+    records = cached_records(path)
+
+    def chunks() -> Iterator[list[object]]:
+        yield records[:3]
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        save_cache(path, chunks())  # type: ignore[arg-type]
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_cache_that_cannot_be_saved_is_a_notice_not_an_error(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.indexer
+
+    def refuse(path: Path, chunks: object) -> None:
+        raise OSError("read-only file system")
+
+    monkeypatch.setattr(newsreader.indexer, "save_cache", refuse)
+    index, updates = run(corpus)
+    assert len(index) + len(index.bad) == 61
+    assert updates[-1].finished
+    assert updates[-1].notice == "could not save the index cache: read-only file system"
