@@ -74,11 +74,12 @@ class CacheError(Exception):
     """The cache file is truncated, corrupt or not ours."""
 
 
-def save_cache(path: Path, chunks: Iterable[Iterable[Record]]) -> None:
+def save_cache(path: Path, chunks: Iterable[Iterable[Record] | bytes]) -> None:
     """Write the cache atomically (temp file, fsync, rename): never half a file.
 
     Records come in chunks, each packed and written as it comes, so a big cache is never all in
-    memory at once (joining the 80 MB of a 100k cache into one buffer first cost ~0.3 s).
+    memory at once (joining the 80 MB of a 100k cache into one buffer first cost ~0.3 s). A
+    chunk given as bytes is already packed: ``marshal.dumps`` of a tuple of records.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
@@ -86,7 +87,7 @@ def save_cache(path: Path, chunks: Iterable[Iterable[Record]]) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(MAGIC + _TAG)
             for chunk in chunks:
-                blob = marshal.dumps(tuple(chunk))
+                blob = chunk if isinstance(chunk, bytes) else marshal.dumps(tuple(chunk))
                 f.write(len(blob).to_bytes(4, "little") + _digest(blob))
                 f.write(blob)
             f.flush()

@@ -214,6 +214,15 @@ def test_worker_processes_give_the_same_index(
     assert started, "the worker pool was never used"
     assert snapshot(parallel) == snapshot(serial)
     assert all(len(u.items) <= 8 for u in updates)
+    # The cache is written from the workers' replies as they came: it gives the same index.
+    path = cache_path(corpus)
+    assert not path.exists()  # use_cache=False neither reads nor writes it
+    run(corpus, parallel=True)
+    assert len(cached_records(path)) == 61
+    assert [len(chunk) for chunk in load_cache(path)].count(8) >= 2  # replies of 8 files each
+    warm, warm_updates = run(corpus, parallel=True)
+    assert snapshot(warm) == snapshot(serial)
+    assert all(not u.items for u in warm_updates[len(list(load_cache(path))) :])  # all cached
 
 
 @pytest.mark.parametrize("parallel", [False, True])
