@@ -6,7 +6,6 @@ folder of 100,000 articles should list at once; once built they are kept current
 
 from __future__ import annotations
 
-import gc
 from array import array
 from bisect import bisect_left
 from collections import Counter
@@ -18,9 +17,6 @@ from typing import Any
 
 from newsreader.model import Article, BadFile, RelatedLink
 from newsreader.urls import normalize_url
-
-#: Links of at least this many articles are frozen once built (see :meth:`ArticleIndex.links_job`).
-_FREEZE_LINKS = 5000
 
 #: Sort keys with their natural direction (True: largest first).
 SORT_KEYS: dict[str, bool] = {
@@ -328,12 +324,7 @@ class ArticleIndex:
 
         def build() -> Links:
             url_map = _build_url_map(articles)
-            links = Links(version, url_map, _backlink_table(url_map, articles))
-            if len(articles) >= _FREEZE_LINKS:
-                # Long-lived and free of cycles, like the articles the indexer froze: kept out
-                # of every later full collection (see newsreader.indexer._State.keep).
-                gc.freeze()
-            return links
+            return Links(version, url_map, _backlink_table(url_map, articles))
 
         return build
 

@@ -353,3 +353,30 @@ def test_a_cache_that_cannot_be_saved_is_a_notice_not_an_error(
     assert len(index) + len(index.bad) == 61
     assert updates[-1].finished
     assert updates[-1].notice == "could not save the index cache: read-only file system"
+
+
+def test_what_dies_while_frozen_is_collected_once_indexing_is_done(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A freeze also catches objects that die a moment later in a cycle: none of them leaks."""
+    import gc
+    import weakref
+
+    import newsreader.indexer
+
+    monkeypatch.setattr(newsreader.indexer, "CHUNK", 40)  # batches of 10 files, parsed here
+    monkeypatch.setattr(newsreader.indexer, "FREEZE_BATCH", 10)
+
+    class Node:
+        other: object = None
+
+    node = Node()
+    node.other = node  # a cycle: only a collection frees it
+    dead = weakref.ref(node)
+    updates = index_updates(corpus, use_cache=False)
+    assert len(next(updates).items) == 10 and gc.get_freeze_count() > 0  # node is frozen now
+    del node
+    gc.collect()
+    assert dead() is not None  # frozen: no collection sees it
+    assert list(updates)[-1].finished
+    assert dead() is None
