@@ -12,7 +12,6 @@ once and fill in the rest as it arrives:
 
 from __future__ import annotations
 
-import gc
 import marshal
 import multiprocessing
 import os
@@ -23,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsreader import heap
 from newsreader.cache import CacheError, cache_path, load_cache, save_cache
 from newsreader.loader import DEFAULT_EXTENSIONS, FoundFile, find_files, load_file
 from newsreader.model import Article, BadFile, FileStamp
@@ -239,31 +239,12 @@ class _State:
         return items
 
     def keep(self, items: list[Article | BadFile]) -> None:
-        """Move a large batch of long-lived articles out of the garbage collector's sight.
-
-        Every full collection walks every tracked object: at 100,000 articles that is 100–200 ms
-        each time, several times while indexing and now and then afterwards. ``gc.freeze``
-        moves what exists now to a generation that collections skip; articles hold no reference
-        cycles, so refcounting still frees them. Measured at 100k: a warm start 3.4 s → 2.9 s,
-        a cold one 13.6 s → 11.5 s; the app's full collections 15–20 ms instead of 100–200 ms.
-        """
+        """Leave a large batch of long-lived articles out of full collections (see
+        :mod:`newsreader.heap`). Measured at 100k: a warm start 3.4 s → 2.9 s, a cold one
+        13.6 s → 11.5 s; the app's full collections 15–20 ms instead of 100–200 ms."""
         if len(items) >= FREEZE_BATCH:
             self.frozen = True
-            gc.freeze()
-
-    def settle(self) -> None:
-        """Once indexing is done, collect what was frozen alive and has died since, then
-        freeze what is left.
-
-        Each freeze also catches whatever else is alive at that moment: in the app, widgets,
-        caches and strips that die a moment later, in reference cycles only a collection frees
-        (17,000–33,000 objects by the end of a 100k start, measured). One full collection here
-        (~0.1–0.2 s at 100k) frees them, so freezing leaks nothing.
-        """
-        if self.frozen:
-            gc.unfreeze()
-            gc.collect()
-            gc.freeze()
+            heap.freeze()
 
     def is_fresh(self, f: FoundFile) -> bool:
         """True (and counted) when the known item was read from the file as it is now."""
@@ -290,7 +271,8 @@ class _State:
         return IndexUpdate(items, done=self.done)
 
     def finish(self, save: bool) -> IndexUpdate:
-        self.settle()
+        if self.frozen:
+            heap.settle()
         removed = [i for i in self.items if i not in self.seen]
         for article_id in removed:
             del self.items[article_id]

@@ -22,6 +22,6 @@ def isolated_dirs(
 
 @pytest.fixture(autouse=True)
 def unfrozen_heap() -> Iterator[None]:
-    """Give the objects a test's index froze back to the collector (see ``_State.keep``)."""
+    """Give the objects a test's index froze back to the collector (see newsreader.heap)."""
     yield
     gc.unfreeze()

@@ -145,6 +145,26 @@ def test_links_built_elsewhere_are_taken_only_if_nothing_changed(tmp_path: Path)
     assert index.backlinks("b.md") == [a]
 
 
+@pytest.mark.parametrize(("threshold", "settles"), [(3, 0), (2, 1)])
+def test_links_of_a_large_folder_settle_the_heap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: int, settles: int
+) -> None:
+    import newsreader.index
+
+    calls: list[None] = []
+    monkeypatch.setattr(newsreader.index, "SETTLE_LINKS", threshold)
+    monkeypatch.setattr(newsreader.index.heap, "settle", lambda: calls.append(None))
+    stamp = FileStamp(0, 0, b"")
+    index = ArticleIndex(tmp_path)
+    index.add_all([Article("a.md", stamp), Article("b.md", stamp)])
+    stale = index.links_job()
+    index.discard("b.md")
+    assert not index.install_links(stale()) and calls == []  # nothing taken, nothing settled
+    index.add(Article("b.md", stamp))
+    assert index.install_links(index.links_job()())
+    assert len(calls) == settles
+
+
 # --- the fast path equals the general one ------------------------------------------------------
 
 
