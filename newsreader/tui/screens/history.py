@@ -38,18 +38,17 @@ class History(MainScreenBase):
 
     def action_back(self) -> None:
         """Go back in the related-browsing history."""
-        if not self.back_stack:
-            self.notify("Nothing to go back to")
-            return
-        if self.location is not None:
-            self.forward_stack.append(self.location)
-        self._visit(self.back_stack.pop())
+        self._step(self.back_stack, self.forward_stack, "Nothing to go back to")
 
     def action_forward(self) -> None:
         """Go forward in the related-browsing history."""
-        if not self.forward_stack:
-            self.notify("Nothing to go forward to")
+        self._step(self.forward_stack, self.back_stack, "Nothing to go forward to")
+
+    def _step(self, source: list[Location], other: list[Location], nothing: str) -> None:
+        """Visit the top of ``source``; the current place goes on ``other``."""
+        if not source:
+            self.notify(nothing)
             return
         if self.location is not None:
-            self.back_stack.append(self.location)
-        self._visit(self.forward_stack.pop())
+            other.append(self.location)
+        self._visit(source.pop())
