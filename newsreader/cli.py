@@ -27,6 +27,8 @@ from newsreader.render import (
     detail_lines,
     list_line,
     outcome_lines,
+    problem_json,
+    problem_lines,
     stats_lines,
 )
 from newsreader.text import inert
@@ -203,6 +205,8 @@ def _cmd_stats(ns: argparse.Namespace, index: ArticleIndex, settings: Settings, 
                 "published": counts.published,
                 "unpublished": counts.unpublished,
                 "bad": counts.bad,
+                "misread": counts.misread,
+                "reaching_site": counts.reaching_site,
                 "providers": dict(facets.providers.most_common()),
                 "topics": dict(facets.topics.most_common()),
                 "types": dict(facets.types.most_common()),
@@ -216,23 +220,28 @@ def _cmd_stats(ns: argparse.Namespace, index: ArticleIndex, settings: Settings, 
 
 def _cmd_check(ns: argparse.Namespace, index: ArticleIndex, settings: Settings, out: TextIO) -> int:
     warnings = [(a.id, w) for a in sorted(index.articles, key=lambda a: a.id) for w in a.warnings]
+    problems = problem_json(index)
     if ns.json:
         _emit(
             out,
             {
                 "articles": len(index),
-                "bad": [{"id": b.id, "reason": b.describe()} for b in index.bad],
+                "bad": problems,
                 "warnings": [{"id": i, "warning": w} for i, w in warnings],
             },
             indent=2,
         )
     else:
-        for bad in index.bad:
-            out.write(f"bad   {inert(bad.id)}: {inert(bad.describe())}\n")
+        for line in problem_lines(index):
+            out.write(line + "\n")
         for article_id, warning in warnings:
             out.write(f"warn  {inert(article_id)}: {inert(warning)}\n")
-        out.write(f"{len(index)} articles, {len(index.bad)} bad, {len(warnings)} warnings\n")
-    return 1 if index.bad else 0
+        reaching = index.reaching_site()
+        out.write(
+            f"{len(index)} articles, {len(problems)} problem files ({reaching} reach the site), "
+            f"{len(warnings)} warnings\n"
+        )
+    return 1 if problems else 0
 
 
 def _cmd_publish(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from newsreader import heap
+from newsreader import site as site_rules
 from newsreader.model import Article, BadFile, RelatedLink
 from newsreader.urls import normalize_url
 
@@ -66,6 +67,11 @@ class Counts:
     published: int
     unpublished: int
     bad: int
+    #: Problem files the site still builds: bad files it publishes or copies, and articles
+    #: whose front matter Jekyll cannot read (it publishes them with none).
+    reaching_site: int = 0
+    #: Articles whose front matter Jekyll cannot read (problem files, though indexed).
+    misread: int = 0
 
 
 @dataclass(slots=True)
@@ -195,6 +201,8 @@ class ArticleIndex:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        #: The Jekyll site the folder belongs to: its config decides what the site shows.
+        self.site = site_rules.open_site(root)
         self._articles: dict[str, Article] = {}
         self._bad: dict[str, BadFile] = {}
         self._url_map: UrlMap | None = None
@@ -203,6 +211,8 @@ class ArticleIndex:
         self.version = 0
         #: How many of the articles are published (Jekyll's rule), kept by add and discard.
         self._published = 0
+        #: Articles whose front matter Jekyll cannot read (few), kept by add and discard.
+        self._misread: dict[str, Article] = {}
 
     # --- contents ------------------------------------------------------------------------
 
@@ -227,6 +237,17 @@ class ArticleIndex:
         """Every bad file, by id."""
         return sorted(self._bad.values(), key=lambda b: b.id)
 
+    @property
+    def misread(self) -> list[Article]:
+        """Articles whose front matter Jekyll cannot read (it builds them with none), by id."""
+        return sorted(self._misread.values(), key=lambda a: a.id)
+
+    def reaching_site(self) -> int:
+        """How many problem files the site still builds (see :attr:`Counts.reaching_site`)."""
+        from newsreader.jekyll import HIDDEN
+
+        return len(self._misread) + sum(1 for b in self._bad.values() if b.site != HIDDEN)
+
     def get(self, article_id: str) -> Article | None:
         """The article with this id, if indexed."""
         return self._articles.get(article_id)
@@ -243,6 +264,7 @@ class ArticleIndex:
             # A re-read that kept every link (a flag write): URL map and backlinks stay valid.
             self._articles[item.id] = item
             self._published += item.published - old.published
+            self._note_misread(item)
             return
         self.discard(item.id)
         if isinstance(item, BadFile):
@@ -250,9 +272,16 @@ class ArticleIndex:
             return
         self._articles[item.id] = item
         self._published += item.published
+        self._note_misread(item)
         if self._url_map is not None:
             self._map_urls(item)
         self._backlinks = None
+
+    def _note_misread(self, article: Article) -> None:
+        if article.site_problem:
+            self._misread[article.id] = article
+        else:
+            self._misread.pop(article.id, None)
 
     def add_all(self, items: Iterable[Article | BadFile]) -> None:
         """Add many entries."""
@@ -267,6 +296,7 @@ class ArticleIndex:
         if old is None:
             return
         self._published -= old.published
+        self._misread.pop(article_id, None)
         if self._url_map is not None and any(
             self._url_map.get(key) == article_id for key in _keys(old)
         ):
@@ -353,12 +383,20 @@ class ArticleIndex:
         if articles is None:
             # Kept as articles come and go: the status line asks after every batch and key.
             total = len(self._articles)
-            return Counts(total, self._published, total - self._published, len(self._bad))
-        total = published = 0
-        for article in articles:
-            total += 1
-            published += article.published
-        return Counts(total, published, total - published, len(self._bad))
+            published = self._published
+        else:
+            total = published = 0
+            for article in articles:
+                total += 1
+                published += article.published
+        return Counts(
+            total,
+            published,
+            total - published,
+            len(self._bad),
+            self.reaching_site(),
+            len(self._misread),
+        )
 
     @staticmethod
     def facets(articles: Iterable[Article]) -> Facets:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
+from newsreader import jekyll
 from newsreader.model import Article, ArticleDetail, BadFile, FileStamp
 from newsreader.parsing import MAX_FILE_SIZE, parse_article, parse_detail
 
@@ -76,7 +77,7 @@ _OPEN_FLAGS = (
     | getattr(os, "O_CLOEXEC", 0)
     | getattr(os, "O_BINARY", 0)
 )
-_TOO_LARGE_READ = f"too large (over {MAX_FILE_SIZE:,} bytes)"
+_TOO_LARGE_READ = f"over {MAX_FILE_SIZE:,} bytes"
 
 
 def read_file(root: str | os.PathLike[str], article_id: str) -> tuple[bytes, FileStamp] | BadFile:
@@ -99,15 +100,28 @@ def read_file(root: str | os.PathLike[str], article_id: str) -> tuple[bytes, Fil
             return BadFile(article_id, "not a regular file")
         size = st.st_size
         if size > MAX_FILE_SIZE:
-            return BadFile(article_id, f"too large ({size:,} bytes; limit {MAX_FILE_SIZE:,})")
+            return _too_large(article_id, path, f"{size:,} bytes; limit {MAX_FILE_SIZE:,}")
         data = _read_all(fd, size)
     except OSError as exc:
         return BadFile(article_id, f"cannot read: {exc.strerror or exc}")
     finally:
         os.close(fd)
     if data is None:
-        return BadFile(article_id, _TOO_LARGE_READ)
+        return _too_large(article_id, path, _TOO_LARGE_READ)
     return data, FileStamp.of(data, size, st.st_mtime_ns)
+
+
+def _too_large(article_id: str, path: str, size: str) -> BadFile:
+    """A file over the size limit: ours to refuse, the site's to build; read cheaply for that."""
+    reading = jekyll.read_large_as_jekyll(article_id, path)
+    when = reading.time
+    return BadFile(
+        article_id,
+        f"too large ({size})",
+        document=reading.document,
+        renders=reading.renders,
+        site_time=None if when is None else float(when),
+    )
 
 
 def _read_all(fd: int, size: int) -> bytes | None:

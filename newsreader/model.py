@@ -14,6 +14,8 @@ from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from newsreader import site as site_rules
+
 
 class FileStamp(bytes):
     """What a file looked like when it was read: the writer refuses to write if it changed.
@@ -137,10 +139,19 @@ class Article:
     category: str = ""
     quality: int | None = None
     heat: int | None = None
-    #: The YAML boolean of the top-level ``published`` key; None when missing or not a boolean.
+    #: The top-level ``published`` value as a boolean, read by Jekyll's YAML rules (Psych: any
+    #: letter case of true/false/yes/no/on/off); None when missing or not a boolean.
     flag: bool | None = None
     #: True when the file has a top-level ``published`` key at all (of any type).
     has_flag: bool = False
+    #: What Jekyll reads from the file (see :mod:`newsreader.jekyll`): whether its ``published``
+    #: value lets the page through (Ruby's truth: ``false`` and null do not, a missing key
+    #: does), the page's date in epoch seconds (its ``date`` key, else a ``YYYY-MM-DD-`` file
+    #: name; None: none), and why Jekyll cannot read the front matter ("" when it can: else
+    #: it builds the page with no front matter at all, so ``published:`` is ignored).
+    renders: bool = True
+    site_time: float | None = None
+    site_problem: str = ""
     web_url: str = ""
     original_url: str = ""
     amp_url: str = ""
@@ -163,8 +174,18 @@ class Article:
 
     @property
     def published(self) -> bool:
-        """Jekyll's rule: only a YAML boolean ``false`` hides an item."""
-        return self.flag is not False
+        """Whether the site shows this article now: Jekyll's answer, not the flag's."""
+        return site_rules.shows(self.renders, self.site_time)
+
+    @property
+    def site(self) -> str:
+        """``published`` or ``hidden``: what the site does with this article now."""
+        return site_rules.verdict(True, self.renders, self.site_time)
+
+    @property
+    def site_words(self) -> str:
+        """What the site does with the article, in words."""
+        return site_rules.words(self.site, bool(self.site_problem))
 
     @property
     def url(self) -> str:
@@ -220,12 +241,32 @@ class ArticleDetail:
 
 @dataclass(frozen=True, slots=True)
 class BadFile:
-    """A file that could not be indexed, with a one-line reason."""
+    """A file that could not be indexed, with a one-line reason, and what the site does with it.
+
+    The site still builds a file the app refuses (an alias bomb, a file over the size limit, a
+    YAML tag): ``document``, ``renders`` and ``site_time`` are Jekyll's reading of it, as for
+    an :class:`Article`; ``document`` is False when Jekyll copies it as a static file.
+    """
 
     id: str
     reason: str
     line: int | None = None
+    document: bool = True
+    renders: bool = True
+    site_time: float | None = None
+    #: Why Jekyll cannot read the front matter either ("" when it can): see Article.
+    site_problem: str = ""
 
     def describe(self) -> str:
         """The reason with its line number, when there is one."""
         return f"line {self.line}: {self.reason}" if self.line else self.reason
+
+    @property
+    def site(self) -> str:
+        """``published``, ``hidden`` or ``copied``: what the site does with the file now."""
+        return site_rules.verdict(self.document, self.renders, self.site_time)
+
+    @property
+    def site_words(self) -> str:
+        """What the site does with the file, in words."""
+        return site_rules.words(self.site, bool(self.site_problem))

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from newsreader import jekyll
 from newsreader.model import (
     Article,
     ArticleDetail,
@@ -215,36 +216,58 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 def load_mapping(data: bytes) -> tuple[dict[str, Any], str]:
     """Decode, split and load a file's front matter; return (mapping, body) or raise ParseError."""
+    mapping, body, _scanned = _load(data)
+    return mapping, body
+
+
+def _load(data: bytes) -> tuple[dict[str, Any], str, bool]:
+    """(mapping, body, True when the fast scanner read it and Jekyll splits it as we do)."""
     text = decode(data)
     source, body = split_front_matter(text)
     # The fast scanner answers for the usual shapes, exactly as the YAML load would; anything
     # it is not sure of (and every error) goes to the full safe C loader.
     value = scan_front_matter(source)
+    scanned = value is not None and _split_as_jekyll(source)
     if value is None:
         value = load_yaml(source)
     if value is None:
         raise ParseError("front matter is empty")
     if not isinstance(value, dict):
         raise ParseError(f"front matter is not a mapping (it is a {_type_name(value)})")
-    return value, body
+    return value, body, scanned
+
+
+def _split_as_jekyll(source: str) -> bool:
+    """True when Jekyll's front-matter pattern ends where ours did.
+
+    Ours closes at the first ``---``/``...`` line followed by spaces or tabs; Jekyll's at the
+    first one followed by any ASCII white space (a form feed, a lone carriage return...). With
+    no line inside the front matter starting with either, both stop at the same line.
+    """
+    return not (source.startswith(("---", "...")) or "\n---" in source or "\n..." in source)
 
 
 def parse_article(article_id: str, data: bytes, stamp: FileStamp) -> Article | BadFile:
     """Parse a file's bytes into the index's summary record, or a BadFile."""
+    if not jekyll.has_yaml_header(data):
+        return _copied(article_id, data)
     try:
-        mapping, _body = load_mapping(data)
+        mapping, _body, scanned = _load(data)
     except ParseError as exc:
-        return BadFile(article_id, exc.reason, exc.line)
-    return summarize(article_id, mapping, stamp)
+        return _refused(article_id, data, exc)
+    return summarize(article_id, mapping, stamp, _reading(article_id, data, mapping, scanned))
 
 
 def parse_detail(article_id: str, data: bytes, stamp: FileStamp) -> ArticleDetail | BadFile:
     """Parse a file's bytes in full, for the detail pane and ``show``."""
+    if not jekyll.has_yaml_header(data):
+        return _copied(article_id, data)
     try:
-        mapping, body = load_mapping(data)
+        mapping, body, scanned = _load(data)
     except ParseError as exc:
-        return BadFile(article_id, exc.reason, exc.line)
-    article = summarize(article_id, mapping, stamp)
+        return _refused(article_id, data, exc)
+    reading = _reading(article_id, data, mapping, scanned)
+    article = summarize(article_id, mapping, stamp, reading)
     provider = mapping.get("provider")
     return ArticleDetail(
         article=article,
@@ -262,6 +285,107 @@ def parse_detail(article_id: str, data: bytes, stamp: FileStamp) -> ArticleDetai
         body=body,
         raw=mapping,
     )
+
+
+# --- what Jekyll reads ----------------------------------------------------------------------
+
+_MISSING = object()
+_FLAG_WORDS: dict[str, bool | None] = {"true": True, "false": False}
+
+
+def _reading(
+    article_id: str, data: bytes, mapping: Mapping[Any, Any], scanned: bool
+) -> jekyll.Reading:
+    """Jekyll's reading of a file we loaded: from our mapping where it is sure to agree.
+
+    Front matter the fast scanner read holds only shapes Psych reads as PyYAML does (no tags,
+    anchors, merge keys, flow collections or ``:``-led scalars), and every PyYAML boolean is a
+    Psych boolean of the same value. A ``published`` of another type and a ``date`` key need
+    Psych's own rules (``fAlse``, ``~``, ``1,0``...): those files, and all the scanner left to
+    the loader, are read again the way Jekyll reads them.
+    """
+    reading = _plain_reading(article_id, mapping) if scanned else None
+    return reading or jekyll.read_as_jekyll(article_id, data)
+
+
+def _plain_reading(article_id: str, mapping: Mapping[Any, Any]) -> jekyll.Reading | None:
+    """Jekyll's reading from the mapping alone: a boolean or missing flag, no ``date`` key."""
+    value = mapping.get("published", _MISSING)
+    if "date" in mapping or not (value is _MISSING or isinstance(value, bool)):
+        return None
+    return jekyll.Reading(
+        document=True,
+        renders=value is not False,
+        time=jekyll.filename_time(article_id),
+        problem="",
+        flag="missing" if value is _MISSING else "true" if value else "false",
+    )
+
+
+def _psych_free_reading(article_id: str, mapping: Mapping[Any, Any]) -> jekyll.Reading:
+    """Jekyll's reading taking the mapping's values as Psych's (tests that build mappings)."""
+    present = "published" in mapping
+    value = mapping.get("published")
+    try:
+        when = jekyll.front_matter_time(mapping["date"]) if "date" in mapping else None
+    except ValueError:
+        when = None
+    return jekyll.Reading(
+        document=True,
+        renders=jekyll.renders(value, present),
+        time=when if when is not None else jekyll.filename_time(article_id),
+        problem="",
+        flag=_flag_word(value) if present else "missing",
+    )
+
+
+def _flag_word(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else short_repr(value)
+
+
+def _copied(article_id: str, data: bytes) -> BadFile:
+    """A file Jekyll does not see as a document: the site copies it as it is."""
+    return BadFile(article_id, f"no front matter: {_why_no_header(data)}", document=False)
+
+
+def _why_no_header(data: bytes) -> str:
+    if not data:
+        return "empty file"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "the file starts with a byte-order mark"
+    first = data.split(b"\n", 1)[0]
+    if first.startswith(b"---") and b"\r" in first.rstrip(b"\r"):
+        return "its lines end with a carriage return alone"
+    if not first.strip():
+        return "its first line is blank"
+    if first.startswith(b"%"):
+        return "a YAML directive comes before the '---' line"
+    return "the file does not start with a '---' line"
+
+
+def _refused(article_id: str, data: bytes, exc: ParseError) -> BadFile:
+    """A file we cannot index, with what the site still does with it."""
+    reading = jekyll.read_as_jekyll(article_id, data)
+    return BadFile(
+        article_id,
+        exc.reason,
+        exc.line,
+        document=reading.document,
+        renders=reading.renders,
+        site_time=_seconds(reading.time),
+        site_problem=reading.problem,
+    )
+
+
+def _seconds(when: float | None) -> float | None:
+    return None if when is None else float(when)
+
+
+def _flag_of(reading: jekyll.Reading) -> tuple[bool | None, bool]:
+    """(boolean flag or None, whether the key is there) as Jekyll reads ``published``."""
+    return _FLAG_WORDS.get(reading.flag), reading.flag != "missing"
 
 
 # --- summary -------------------------------------------------------------------------------
@@ -295,14 +419,24 @@ class _Fields:
         return _int_or_none(value)
 
 
-def summarize(article_id: str, mapping: Mapping[Any, Any], stamp: FileStamp) -> Article:
-    """Build the summary record from a loaded front-matter mapping."""
+def summarize(
+    article_id: str,
+    mapping: Mapping[Any, Any],
+    stamp: FileStamp,
+    reading: jekyll.Reading | None = None,
+) -> Article:
+    """Build the summary record from a loaded front-matter mapping and Jekyll's reading of it.
+
+    Without ``reading``, the mapping is taken to be what Jekyll reads too (scanner shapes).
+    """
+    if reading is None:
+        reading = _plain_reading(article_id, mapping) or _psych_free_reading(article_id, mapping)
     fields = _Fields(mapping)
     when, raw, warning = to_datetime(mapping.get("publishedDateTime"))
     if warning:
         fields.warnings.append(f"publishedDateTime {warning}")
     provider, domain = _provider(mapping.get("provider"), fields.warnings)
-    flag, has_flag = _flag(mapping, fields.warnings)
+    flag, has_flag = _flag(mapping, reading, fields.warnings)
     images = mapping.get("images")
     if images is not None and not isinstance(images, list):
         fields.warnings.append(f"images is not a list: {short_repr(images)}")
@@ -332,19 +466,29 @@ def summarize(article_id: str, mapping: Mapping[Any, Any], stamp: FileStamp) -> 
         image_count=len(images) if isinstance(images, list) else 0,
         related=_related_links(mapping.get("related"), fields.warnings),
         warnings=tuple(fields.warnings),
+        renders=reading.renders,
+        site_time=_seconds(reading.time),
+        site_problem=reading.problem or reading.fatal,
     )
 
 
-def _flag(mapping: Mapping[Any, Any], warnings: list[str]) -> tuple[bool | None, bool]:
-    if "published" not in mapping:
-        return None, False
-    value = mapping["published"]
-    if isinstance(value, bool):
-        return value, True
-    warnings.append(
-        f"published is not a boolean: {short_repr(value)} (Jekyll treats it as published)"
-    )
-    return None, True
+def _flag(
+    mapping: Mapping[Any, Any], reading: jekyll.Reading, warnings: list[str]
+) -> tuple[bool | None, bool]:
+    """The file's own flag, by Jekyll's reading (by ours when Jekyll cannot read the file)."""
+    if reading.problem:
+        value = mapping.get("published", _MISSING)
+        if value is _MISSING:
+            return None, False
+        return (value if isinstance(value, bool) else None), True
+    flag, has_flag = _flag_of(reading)
+    if has_flag and flag is None:
+        value = short_repr(mapping.get("published"))
+        if reading.renders:
+            warnings.append(f"published is not a boolean: {value} (the site publishes the page)")
+        else:
+            warnings.append(f"published is {reading.flag}, not a boolean (the site hides the page)")
+    return flag, has_flag
 
 
 def _provider(value: Any, warnings: list[str]) -> tuple[str, str]:

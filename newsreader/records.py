@@ -15,7 +15,7 @@ from typing import Any
 from newsreader.model import Article, BadFile, FileStamp, RelatedLink
 
 ARTICLE, BAD = 0, 1
-_ARTICLE_LEN = 22
+_ARTICLE_LEN = 25
 Record = tuple[Any, ...]
 
 
@@ -42,7 +42,19 @@ def to_record(item: Article | BadFile, stamp: FileStamp | None = None) -> Record
     """The record of an article or a bad file (a bad file needs the stamp it was read with)."""
     if isinstance(item, BadFile):
         st = stamp or FileStamp(-1, -1, b"")
-        return (BAD, item.id, st.size, st.mtime_ns, st.digest, item.reason, item.line)
+        return (
+            BAD,
+            item.id,
+            st.size,
+            st.mtime_ns,
+            st.digest,
+            item.reason,
+            item.line,
+            item.document,
+            item.renders,
+            item.site_time,
+            item.site_problem,
+        )
     a = item
     return (
         ARTICLE,
@@ -69,6 +81,9 @@ def to_record(item: Article | BadFile, stamp: FileStamp | None = None) -> Record
             (r.title, r.urls, r.provider, r.domain, _date_out(r.date), r.quality) for r in a.related
         ),
         a.warnings,
+        a.renders,
+        a.site_time,
+        a.site_problem,
     )
 
 
@@ -98,19 +113,26 @@ _ARTICLE_TYPES: tuple[type | tuple[type, ...], ...] = (
     str, str, tuple, str, str,  # provider, domain, topics, type, category
     (int, _NONE), (int, _NONE), (bool, _NONE), bool,  # quality, heat, flag, has_flag
     tuple, int, tuple, tuple,  # urls, image_count, related, warnings
+    bool, (float, _NONE), str,  # renders, site_time, site_problem
+)  # fmt: skip
+_BAD_TYPES: tuple[type | tuple[type, ...], ...] = (
+    int, str, int, int, bytes,  # kind, id, size, mtime_ns, digest
+    str, (int, _NONE), bool, bool,  # reason, line, document, renders
+    (float, _NONE), str,  # site_time, site_problem
 )  # fmt: skip
 
 
 def _from_record(r: Record) -> Article | BadFile:
-    if r[0] == BAD and len(r) == 7:
-        if not isinstance(r[5], str) or not (r[6] is None or isinstance(r[6], int)):
+    if r[0] == BAD:
+        if len(r) != len(_BAD_TYPES) or not all(map(isinstance, r, _BAD_TYPES)):
             raise RecordError("bad-file record fields")
-        return BadFile(r[1], r[5], r[6])
+        return BadFile(r[1], r[5], r[6], r[7], r[8], r[9], r[10])
     if r[0] != ARTICLE or len(r) != _ARTICLE_LEN or not all(map(isinstance, r, _ARTICLE_TYPES)):
         raise RecordError("unknown record kind or field types")
     # fmt: off
     (_, article_id, size, mtime_ns, digest, title, search, date, date_raw, provider, domain,
-     topics, kind, category, quality, heat, flag, has_flag, urls, images, related, warnings) = r
+     topics, kind, category, quality, heat, flag, has_flag, urls, images, related, warnings,
+     renders, site_time, site_problem) = r
     # fmt: on
     if type(quality) is bool or type(heat) is bool or type(images) is bool:
         raise RecordError("a number is a boolean")
@@ -138,6 +160,9 @@ def _from_record(r: Record) -> Article | BadFile:
         image_count=images,
         related=tuple(map(_link, related)) if related else (),
         warnings=_strings(warnings),
+        renders=renders,
+        site_time=site_time,
+        site_problem=site_problem,
     )
 
 

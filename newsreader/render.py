@@ -29,6 +29,7 @@ def article_json(index: ArticleIndex, article: Article) -> dict[str, Any]:
         "title": article.title,
         "published": article.published,
         "flag": article.flag if article.has_flag else None,
+        "site": article.site,
         "date": date_text(article.date) or None,
         "date_raw": article.date_raw or None,
         "provider": article.provider,
@@ -44,6 +45,34 @@ def article_json(index: ArticleIndex, article: Article) -> dict[str, Any]:
         "resolved": resolved,
         "warnings": list(article.warnings),
     }
+
+
+def problem_json(index: ArticleIndex) -> list[dict[str, Any]]:
+    """Every problem file, by id: files the app cannot index, and indexed articles whose front
+    matter Jekyll cannot read, each with its reason and what the site does with it."""
+    rows: list[dict[str, Any]] = [
+        {"id": b.id, "reason": b.describe(), "site": b.site, "indexed": False} for b in index.bad
+    ]
+    rows += (
+        {"id": a.id, "reason": misread_reason(a), "site": a.site, "indexed": True}
+        for a in index.misread
+    )
+    return sorted(rows, key=lambda row: str(row["id"]))
+
+
+def misread_reason(article: Article) -> str:
+    """Why an indexed article is a problem file: Jekyll cannot read its front matter."""
+    return f"Jekyll cannot read the front matter: {article.site_problem}"
+
+
+def problem_lines(index: ArticleIndex) -> list[str]:
+    """``check``'s lines for the problem files (inert text)."""
+    words = {a.id: a.site_words for a in index.misread}
+    words.update((b.id, b.site_words) for b in index.bad)
+    return [
+        f"bad   {inert(row['id'])}: {inert(row['reason'])} ({words[row['id']]})"
+        for row in problem_json(index)
+    ]
 
 
 def detail_json(index: ArticleIndex, detail: ArticleDetail) -> dict[str, Any]:

@@ -21,6 +21,16 @@ def isolated_dirs(
 
 
 @pytest.fixture(autouse=True)
+def default_site() -> Iterator[None]:
+    """Each test starts with Jekyll's default site config (an index sets its folder's)."""
+    from newsreader import site
+
+    site.use_config(None)
+    yield
+    site.use_config(None)
+
+
+@pytest.fixture(autouse=True)
 def unfrozen_heap() -> Iterator[None]:
     """Give the objects a test's index froze back to the collector (see newsreader.heap)."""
     yield

@@ -45,8 +45,9 @@ def _row(mark: str, article_id: str, detail: str) -> Text:
 
 
 def bad_file_text(bad: BadFile) -> Text:
-    """The row for a bad file: its id and its reason, with the line when known."""
-    return _row(BAD_MARK, bad.id, bad.describe())
+    """The row for a bad file: its id, its reason (with the line when known) and what the
+    site does with it."""
+    return _row(BAD_MARK, bad.id, f"{bad.describe()} ({bad.site_words})")
 
 
 def warning_text(article_id: str, warning: str) -> Text:

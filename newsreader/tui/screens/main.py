@@ -27,6 +27,7 @@ from textual.widgets import Footer, Input, Static
 from newsreader import paths
 from newsreader.index import SORT_KEYS, Links
 from newsreader.journal import Journal, JournalError
+from newsreader.render import misread_reason
 from newsreader.loader import load_detail
 from newsreader.model import BadFile
 from newsreader.query import QueryError, parse_query
@@ -371,9 +372,11 @@ class MainScreen(History, TriageActions, FolderSync):
 
     def action_bad_files(self) -> None:
         """Show the files that could not be read and the warnings."""
-        warnings = [
+        # Articles Jekyll cannot read come first: the site publishes them with no front matter.
+        warnings = [(a.id, f"{misread_reason(a)} ({a.site_words})") for a in self.index.misread]
+        warnings += (
             (a.id, w) for a in sorted(self.index.articles, key=lambda a: a.id) for w in a.warnings
-        ]
+        )
 
         def chosen(article_id: str | None) -> None:
             if article_id and not self.articles.move_to(article_id):

@@ -25,6 +25,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from newsreader.model import Article, ArticleDetail, Image, RelatedEntry
+from newsreader import site as site_rules
 from newsreader.text import inert
 
 #: The sections of the pane, top to bottom; each is a Static with id ``detail-<name>``.
@@ -61,12 +62,28 @@ def format_datetime(date: datetime | None, raw: str = "") -> str:
 
 
 def published_state(article: Article) -> str:
-    """The published state in words, following Jekyll's rule (only ``false`` hides)."""
+    """What the site does with the article (Jekyll's answer), and the file's own flag where
+    the two differ."""
+    flag = _flag_words(article)
+    if article.site_problem:
+        return (
+            f"● published with no front matter: Jekyll cannot read it "
+            f"({article.site_problem}); the file says {flag}"
+        )
+    if article.published:
+        return "● published" + ("" if article.flag is True else f" (the file says {flag})")
+    if article.renders:
+        when = site_rules.date_words(article.site_time)
+        return f"○ hidden until {when}: dated in the future (the file says {flag})"
+    return "○ unpublished" + ("" if article.flag is False else f" (the file says {flag})")
+
+
+def _flag_words(article: Article) -> str:
     if not article.has_flag:
-        return "● published (no flag)"
+        return "no published key"
     if article.flag is None:
-        return "● published (flag is not true/false)"
-    return "● published" if article.flag else "○ unpublished"
+        return "a published value that is not true/false"
+    return f"published: {'true' if article.flag else 'false'}"
 
 
 def _plain(value: str) -> Text:

@@ -20,6 +20,8 @@ class StatusInfo:
     unpublished: int = 0
     marked: int = 0
     bad: int = 0
+    #: Of the problem files, how many the site still builds (publishes or copies).
+    reaching_site: int = 0
     decisions: int = 0
     query: str = ""
     loading: str = ""
@@ -49,6 +51,8 @@ class StatusBar(Static):
             text.append(f"  ✚ {info.marked:,} marked", style="bold")
         if info.bad:
             text.append(f"  ! {info.bad:,} bad", style="red")
+            if info.reaching_site:
+                text.append(f", {info.reaching_site:,} on the site", style="bold red")
         text.append(f"  decisions {info.decisions}")
         if info.query:
             text.append("  query: ")
