@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import binascii
 import codecs
+import math
 import re
 from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
@@ -462,7 +463,7 @@ def _ruby_class(value: Any) -> str:
 def _days_from_civil(y: int, m: int, d: int) -> int:
     """Days since 1970-01-01 of a proleptic Gregorian date (any year; day may overflow)."""
     y -= m <= 2
-    era = (y if y >= 0 else y - 399) // 400
+    era = y // 400  # floor division (the C original adjusts for truncation)
     yoe = y - era * 400
     mp = (m + 9) % 12
     doy = (153 * mp + 2) // 5 + 1 - 1
@@ -500,7 +501,7 @@ def ruby_time(
         + Fraction(second)
         - offset
     )
-    micro = int(seconds * 1_000_000)  # toward zero; Ruby keeps nanoseconds, Python cannot
+    micro = math.floor(seconds * 1_000_000)  # Ruby keeps nanoseconds; Python cannot
     try:
         return (_EPOCH + timedelta(microseconds=micro)).astimezone(
             timezone(timedelta(seconds=offset))
