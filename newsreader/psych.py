@@ -44,12 +44,10 @@ from __future__ import annotations
 
 import binascii
 import codecs
-import math
 import re
 from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
-from fractions import Fraction
 from typing import Any
 
 import yaml
@@ -471,43 +469,46 @@ def _days_from_civil(y: int, m: int, d: int) -> int:
     return era * 146097 + doe - 719468 + (d - 1)
 
 
+_TIMEZONES: dict[int, timezone] = {0: UTC}
+
+
 def ruby_time(
     year: int,
     month: int,
     day: int,
     hour: int,
     minute: int,
-    second: Fraction | int,
+    second: int,
     offset: int = 0,
+    micro: int = 0,
 ) -> datetime | RubyTime:
     """Ruby ``Time.new``/``Time.utc`` of these fields at a UTC offset in seconds.
 
-    Raises ``ValueError`` where Ruby raises ArgumentError (month 13, day 32, hour 25, minute 60,
-    an offset of a day or more); Ruby lets a day up to 31 overflow into the next month, hour 24
-    (with zero minutes and seconds) be the next day, and second 60 be the next minute.
+    ``micro`` is the fraction of the second in microseconds (Ruby keeps nanoseconds; Python
+    cannot). Raises ``ValueError`` where Ruby raises ArgumentError (month 13, day 32, hour 25,
+    minute 60, an offset of a day or more); Ruby lets a day up to 31 overflow into the next
+    month, hour 24 (with zero minutes and seconds) be the next day, and second 60 be the next
+    minute.
     """
-    whole = int(second)
     if not (
         1 <= month <= 12
         and 1 <= day <= 31
         and 0 <= minute <= 59
-        and 0 <= whole <= 60
+        and 0 <= second <= 60
         and (0 <= hour <= 23 or (hour == 24 and minute == 0 and second == 0))
         and -86400 < offset < 86400
     ):
         raise ValueError("argument out of range")
     seconds = (
-        Fraction(_days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60)
-        + Fraction(second)
-        - offset
+        _days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset
     )
-    micro = math.floor(seconds * 1_000_000)  # Ruby keeps nanoseconds; Python cannot
+    zone = _TIMEZONES.get(offset)
+    if zone is None:
+        zone = _TIMEZONES.setdefault(offset, timezone(timedelta(seconds=offset)))
     try:
-        return (_EPOCH + timedelta(microseconds=micro)).astimezone(
-            timezone(timedelta(seconds=offset))
-        )
+        return (_EPOCH + timedelta(seconds=seconds, microseconds=micro)).astimezone(zone)
     except OverflowError:
-        return RubyTime(float(seconds))
+        return RubyTime(seconds + micro / 1_000_000)
 
 
 def _parse_time(string: str) -> datetime | RubyTime:
@@ -523,7 +524,8 @@ def _parse_time(string: str) -> datetime | RubyTime:
         raise _RubyArgumentError
     yy, m, dd = (int(x) for x in ymd.groups())
     hh, mm, ss = (int(x) for x in md.group(1).split(":"))
-    fraction = Fraction("0." + md.group(2)) if md.group(2) else Fraction(0)
+    # The fraction's first six digits are its microseconds (floored, as Ruby's usec is).
+    micro = int((md.group(2) or "").ljust(6, "0")[:6])
     zone = md.group(3)
     offset = 0
     if zone and zone != "Z":
@@ -536,7 +538,7 @@ def _parse_time(string: str) -> datetime | RubyTime:
         # Psych's own rule: the sign of the hours decides, so "-00:30" is +00:30.
         offset = offset - minutes if offset < 0 else offset + minutes
     try:
-        return ruby_time(yy, m, dd, hh, mm, ss + fraction, offset)
+        return ruby_time(yy, m, dd, hh, mm, ss, offset, micro)
     except ValueError:
         raise _RubyArgumentError from None
 
@@ -729,45 +731,52 @@ def safe_load(text: str) -> Any:
 
 
 def _build(parser: Any) -> Any:
-    """Walk the first document's events, building values as Psych's ToRuby does."""
+    """Walk the first document's events, building values as Psych's ToRuby does.
+
+    The common cases (a plain scalar that is text, appending to a list, a plain key) are
+    inlined: this loop runs once per YAML node of every file read.
+    """
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    string_class = _STRING_CLASS
+    get_event = parser.get_event
     anchors: dict[str, Any] = {}
     stack: list[_Frame] = []
+    top: _Frame | None = None
     depth_cost = 0
     merged = [0]
     root: Any = None
     error: PsychError | None = None
     while True:
-        event = parser.get_event()
+        event = get_event()
         kind = type(event)
-        if kind is yaml.StreamEndEvent:
-            return None  # no document: Psych's fallback
-        if kind is yaml.DocumentEndEvent:
-            if error is not None:
-                raise error
-            return root
-        if error is not None or kind in (yaml.StreamStartEvent, yaml.DocumentStartEvent):
-            continue  # after a build error: read on, a syntax error would be reported first
         try:
-            if kind is yaml.ScalarEvent:
+            if error is not None:
+                if kind is yaml.DocumentEndEvent:
+                    raise error
+                if kind is yaml.StreamEndEvent:
+                    return None
+                continue  # after a build error: read on, a syntax error is reported first
+            if kind is scalar_event:
+                text = event.value
                 if event.implicit[1]:  # quoted, untagged: the text itself
-                    value: Any = event.value
+                    value: Any = text
                 elif event.tag is None:
-                    value = tokenize(event.value)
+                    first = text[:1]
+                    if len(text) > 5 and (first in string_class or first.isalpha()):
+                        value = text  # tokenize's first rule, inlined
+                    else:
+                        value = tokenize(text)
                 else:
-                    value = _tagged_scalar(event.tag, event.value)
+                    value = _tagged_scalar(event.tag, text)
                 if event.anchor is not None:
                     anchors[event.anchor] = value
                 node_kind = "scalar"
-            elif kind is yaml.AliasEvent:
-                try:
-                    value = anchors[event.anchor]
-                except KeyError:
-                    raise PsychError(f"Unknown alias: {event.anchor}") from None
-                node_kind = "alias"
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                is_map = kind is yaml.MappingStartEvent
+            elif kind is mapping_start or kind is sequence_start:
+                is_map = kind is mapping_start
                 mode = _mapping_mode(event.tag) if is_map else _sequence_mode(event.tag)
-                container: Any = [] if mode == _LIST else RubyHash()
+                container: Any = [] if mode is _LIST else RubyHash()
                 weight = _MAP_WEIGHT if is_map else _SEQ_WEIGHT
                 depth_cost += weight
                 if depth_cost > _STACK_BUDGET:
@@ -778,33 +787,62 @@ def _build(parser: Any) -> Any:
                     )
                 if event.anchor is not None:
                     anchors[event.anchor] = container  # registered before its children
-                stack.append(_Frame(mode, container, weight))
+                top = _Frame(mode, container, weight)
+                stack.append(top)
                 continue
-            else:  # MappingEndEvent or SequenceEndEvent
+            elif kind is mapping_end or kind is sequence_end:
                 frame = stack.pop()
+                top = stack[-1] if stack else None
                 depth_cost -= frame.weight
                 value = frame.container
-                node_kind = "seq" if kind is yaml.SequenceEndEvent else "map"
-            if not stack:
-                root = value
+                node_kind = "seq" if kind is sequence_end else "map"
+            elif kind is alias_event:
+                try:
+                    value = anchors[event.anchor]
+                except KeyError:
+                    raise PsychError(f"Unknown alias: {event.anchor}") from None
+                node_kind = "alias"
+            elif kind is yaml.DocumentEndEvent:
+                return root
+            elif kind is yaml.StreamEndEvent:
+                return None  # no document: Psych's fallback
+            else:  # StreamStartEvent, DocumentStartEvent
                 continue
-            _deliver(stack[-1], value, node_kind, event, merged)
+            if top is None:
+                root = value
+            elif top.mode is _LIST:
+                top.container.append(value)
+            elif top.mode is _HASH and not top.has_key:
+                top.has_key = True
+                top.key = value
+                top.key_tag = event.tag if node_kind == "scalar" else None
+            elif top.mode is _HASH and type(top.key) is str and top.key != "<<":
+                # revive_hash's plain case: hash[key] = val (a key set again keeps its place).
+                top.has_key = False
+                entries = top.container._entries
+                old = entries.get(top.key)
+                entries[top.key] = (top.key if old is None else old[0], value)
+            else:
+                _deliver(top, value, node_kind, event, merged)
         except PsychError as exc:
-            if exc.line is None and not exc.fatal:
-                exc = PsychError(exc.reason, _line(event))
             if exc.fatal:
                 raise exc from None
-            error = exc
+            if error is exc:
+                raise
+            error = exc if exc.line is not None else PsychError(exc.reason, _line(event))
             stack.clear()
+            top = None
+            if kind is yaml.DocumentEndEvent:
+                raise error from None
 
 
 def _deliver(frame: _Frame, value: Any, node_kind: str, event: Any, merged: list[int]) -> None:
     """Hand a finished child value to the container being built (``revive_hash`` for maps)."""
     mode = frame.mode
-    if mode == _LIST:
+    if mode is _LIST:
         frame.container.append(value)
         return
-    if mode == _OMAP_SEQ:
+    if mode is _OMAP_SEQ:
         # Psych::Omap: map[accept(child.children.first)] = accept(child.children.last)
         if isinstance(value, RubyHash) and len(value):
             pairs = value.pairs()
@@ -821,7 +859,7 @@ def _deliver(frame: _Frame, value: Any, node_kind: str, event: Any, merged: list
         return
     frame.has_key = False
     key, hash_ = frame.key, frame.container
-    if mode == _IVARS:
+    if mode is _IVARS:
         # !ruby/hash-with-ivars: its `elements` are the hash; ivars are set on it (ignored here).
         if key == "elements" and isinstance(value, RubyHash):
             merged[0] += hash_.merge_from(value)
