@@ -177,28 +177,39 @@ _MONTHS = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
     )
 }
+#: Zone names Date._parse knows that front matter uses (Ruby knows many more).
+_ZONES = {
+    "Z": 0, "UT": 0, "UTC": 0, "GMT": 0,
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "CET": 1, "CEST": 2, "BST": 1, "IST": 5.5, "JST": 9,
+}  # fmt: skip
+_ZONE = r"(Z|UTC?|GMT|[ECMP][SD]T|CEST|CET|BST|IST|JST|[-+][0-9]{1,2}(?::?[0-9]{2})?)"
+_CLOCK = r"([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})(?:[.,]([0-9]+))?)?"
+# A trailing "(CET)"-style comment is ignored, as Date._parse does.
+_TAIL = r"\s*(?:\([^()]*\))?\s*"
 _ISO = re.compile(
-    r"\s*(-?[0-9]{1,})-([0-9]{1,2})-([0-9]{1,2})"
-    r"(?:(?:[Tt]|\s+)([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?)?"
-    r"\s*(Z|UTC|GMT|[-+][0-9]{1,2}(?::?[0-9]{2})?)?\s*",
+    rf"\s*(-?[0-9]+)-([0-9]{{1,2}})-([0-9]{{1,2}})(?:(?:[Tt]|\s+){_CLOCK})?\s*{_ZONE}?{_TAIL}",
     re.A,
 )
 _COMPACT = re.compile(
     r"\s*([0-9]{4})([0-9]{2})([0-9]{2})(?:[Tt]?([0-9]{2})([0-9]{2})([0-9]{2}))?\s*"
 )
-_SLASHED = re.compile(r"\s*([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})\s*")
+_SLASHED = re.compile(
+    rf"\s*([0-9]{{4}})/([0-9]{{1,2}})/([0-9]{{1,2}})(?:\s+{_CLOCK})?\s*{_ZONE}?{_TAIL}", re.A
+)
 _NAMED = re.compile(
-    r"\s*(?:[A-Za-z]{3,9},?\s+)?(?:([0-9]{1,2})\s+([A-Za-z]{3})[a-z]*\.?|([A-Za-z]{3})[a-z]*\.?"
-    r"\s+([0-9]{1,2}),?)\s+([0-9]{4})(?:\s+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?"
-    r"\s*(Z|UTC|GMT|[-+][0-9]{2}:?[0-9]{2})?\s*"
+    r"\s*(?:[A-Za-z]{3,9},?\s+)?(?:([0-9]{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3})[a-z]*\.?"
+    r"|([A-Za-z]{3})[a-z]*\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?)\s+([0-9]{4})"
+    rf"(?:\s+{_CLOCK})?\s*{_ZONE}?{_TAIL}",
+    re.A,
 )
 
 
 def _offset(zone: str | None) -> int | None:
     if not zone:
         return None
-    if zone in ("Z", "UTC", "GMT"):
-        return 0
+    if zone in _ZONES:
+        return int(_ZONES[zone] * 3600)
     sign = -1 if zone[0] == "-" else 1
     digits = zone[1:].replace(":", "")
     hours, minutes = (digits, "0") if len(digits) <= 2 else (digits[:-2], digits[-2:])
@@ -242,11 +253,11 @@ def parse_date_text(text: str) -> float:
         return _fields_epoch(int(y), int(mo), int(d), h, mi, s, None)
     match = _SLASHED.fullmatch(text)
     if match:
-        y, mo, d = match.groups()
-        return _fields_epoch(int(y), int(mo), int(d), None, None, None, None)
+        y, mo, d, h, mi, s, _frac, zone = match.groups()
+        return _fields_epoch(int(y), int(mo), int(d), h, mi, s, zone)
     match = _NAMED.fullmatch(text)
     if match:
-        d1, m1, m2, d2, y, h, mi, s, zone = match.groups()
+        d1, m1, m2, d2, y, h, mi, s, _frac, zone = match.groups()
         month = _MONTHS.get((m1 or m2 or "").lower())
         if month is None:
             raise ValueError(f"no time information in {text!r}")

@@ -86,6 +86,13 @@ ensure
   File.delete(path) if path && File.exist?(path)
 end
 
+def parse_date(text)
+  site
+  ["time", Jekyll::Utils.parse_date(text).to_i]
+rescue Exception => e # rubocop:disable Lint/RescueException
+  ["error", e.class.name]
+end
+
 $stdout.sync = true
 $stdin.each_line do |line|
   request = JSON.parse(line)
@@ -93,6 +100,7 @@ $stdin.each_line do |line|
     case request["op"]
     when "load" then load(request["text"])
     when "doc" then doc(request["name"], Base64.decode64(request["b64"]))
+    when "date" then parse_date(request["text"])
     end
   puts JSON.generate(answer)
 end

@@ -24,7 +24,7 @@ from test_jekyll_reading import READING_TABLE
 from test_psych import LOAD_TABLE
 
 from newsreader import psych
-from newsreader.jekyll import read_as_jekyll
+from newsreader.jekyll import parse_date_text, read_as_jekyll
 
 ORACLE = Path(__file__).with_name("psych_oracle.rb")
 #: Epoch seconds of the first and last second Python's datetime holds (years 1 to 9999).
@@ -217,3 +217,97 @@ def test_file_name_dates_agree_with_jekyll(oracle: Oracle, name: str) -> None:
     if answer["fatal"]:
         answer = {"document": True, "fatal": True}
     assert _reading_facts(name, data) == answer, name
+
+
+DATE_TEXTS = [
+    "2021-03-04",
+    "2021-3-4",
+    "21-03-04",
+    "2021-03-04 05:06",
+    "2021-03-04 5:6:7",
+    "2021-03-04T05:06:07Z",
+    "2021-03-04 05:06:07 +0100",
+    "2021-03-04 05:06:07 -05",
+    "2021-03-04 05:06:07.123 UTC",
+    "2021-03-04 05:06:07 EST",
+    "2021-03-04 05:06:07 +0100 (CET)",
+    "2021-02-30",
+    "2021-13-01",
+    "2021-12-32",
+    "2021-03-04 25:00:00",
+    "2021-03-04 24:00:00",
+    "20210304",
+    "20210304T050607",
+    "2021/03/04",
+    "2021/3/4 10:00",
+    "4 Mar 2021",
+    "4th March 2021",
+    "Mar 4, 2021",
+    "Thu, 04 Mar 2021 05:06:07 +0000",
+    "0001-01-01",
+    "-2021-01-01",
+    "  2021-03-04  ",
+    "2021",
+    "2021-03",
+    "soon",
+    "",
+    "true",
+    "5",
+    "1614834367",
+]
+
+
+@pytest.mark.parametrize("text", DATE_TEXTS)
+def test_parse_date_agrees_with_jekyll(oracle: Oracle, text: str) -> None:
+    answer = oracle.ask({"op": "date", "text": text})
+    try:
+        ours_ = ["time", math.floor(parse_date_text(text))]
+    except ValueError:
+        ours_ = ["error"]
+    assert ours_ == (answer if answer[0] == "time" else ["error"]), text
+
+
+PUBLISHED_VALUES = ["false", "fAlse", "oFF", "nO", "~", "", "null", "'false'", "0", "yes", "n"]
+EXTRA_LINES = [
+    "title: A story",
+    "type: :video",
+    ":k: 1",
+    "tags: !!set {a}",
+    "categories: 5",
+    "categories: a b",
+    "date: 2019-01-02",
+    "date: 2031-01-02 10:00:00 +02:00",
+    "date: '2019-01-02'",
+    "date: nope",
+    "<<: {published: false}",
+    "<<: {published: true}",
+    "<<: [{published: false}, {title: x}]",
+    "x: &a {published: false}",
+    "y: *a",
+    "z: !ruby/object:Foo {}",
+    "w: [unclosed",
+    "v: 0b_",
+    "u: 2021-01-01\t12:00:00",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    published=st.none() | st.sampled_from(PUBLISHED_VALUES),
+    extras=st.lists(st.sampled_from(EXTRA_LINES), max_size=4),
+    name=st.sampled_from(["2020-01-02-story.md", "story.md", "2031-05-06-later.md"]),
+    closing=st.sampled_from(["---", "...", "--- ", None]),
+)
+def test_generated_files_agree_with_jekyll(
+    oracle: Oracle, published: str | None, extras: list[str], name: str, closing: str | None
+) -> None:
+    lines = list(extras)
+    if published is not None:
+        lines.insert(len(lines) // 2, f"published: {published}")
+    text = "---\n" + "".join(line + "\n" for line in lines)
+    text += f"{closing}\nbody\n" if closing is not None else "body\n"
+    data = text.encode()
+    answer = oracle.ask({"op": "doc", "name": name, "b64": base64.b64encode(data).decode()})
+    if answer["document"] and answer["fatal"]:
+        answer = {"document": True, "fatal": True}
+    assert _reading_facts(name, data) == answer, text
