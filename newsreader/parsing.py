@@ -313,10 +313,14 @@ def _plain_reading(article_id: str, mapping: Mapping[Any, Any]) -> jekyll.Readin
     value = mapping.get("published", _MISSING)
     if "date" in mapping or not (value is _MISSING or isinstance(value, bool)):
         return None
+    try:
+        when = jekyll.filename_time(article_id)
+    except ValueError:  # a file name with an impossible date stops Jekyll's build
+        return None
     return jekyll.Reading(
         document=True,
         renders=value is not False,
-        time=jekyll.filename_time(article_id),
+        time=when,
         problem="",
         flag="missing" if value is _MISSING else "true" if value else "false",
     )
@@ -328,12 +332,13 @@ def _psych_free_reading(article_id: str, mapping: Mapping[Any, Any]) -> jekyll.R
     value = mapping.get("published")
     try:
         when = jekyll.front_matter_time(mapping["date"]) if "date" in mapping else None
+        when = jekyll.filename_time(article_id) if when is None else when
     except ValueError:
         when = None
     return jekyll.Reading(
         document=True,
         renders=jekyll.renders(value, present),
-        time=when if when is not None else jekyll.filename_time(article_id),
+        time=when,
         problem="",
         flag=_flag_word(value) if present else "missing",
     )
