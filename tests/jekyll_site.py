@@ -193,7 +193,10 @@ def article_ids(articles: Path) -> set[str]:
 
 
 def jekyll_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """A small, fixed environment: UTC, UTF-8, a private HOME, no Bundler, no user gems."""
+    """A small, fixed environment: UTC, UTF-8, a private HOME, no Bundler.
+
+    Ruby's gem paths pass through, for a Jekyll installed with ``gem`` rather than apt.
+    """
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
@@ -201,7 +204,11 @@ def jekyll_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, 
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
         "JEKYLL_ENV": "production",
+        "JEKYLL_NO_BUNDLER_REQUIRE": "true",
     }
+    for name in ("GEM_HOME", "GEM_PATH", "RUBYLIB"):
+        if name in os.environ:
+            env[name] = os.environ[name]
     env.update(extra or {})
     return env
 
