@@ -256,7 +256,7 @@ def _cmd_publish(
     triage = Triage(index, Journal(paths.journal_file(index.root)))
     if ns.dry_run:
         changes, missing = triage.plan(ids, published)
-        planned = {c.id for c in changes}
+        planned = {c.id for c in changes} | {f.id for f in missing}
         unchanged = [i for i in dict.fromkeys(ids) if i not in planned and i in index]
         outcome = Outcome(changed=changes, unchanged=unchanged, failed=missing)
     else:

@@ -248,6 +248,10 @@ class ArticleIndex:
 
         return len(self._misread) + sum(1 for b in self._bad.values() if b.site != HIDDEN)
 
+    def bad_file(self, article_id: str) -> BadFile | None:
+        """The bad file with this id, if it is one."""
+        return self._bad.get(article_id)
+
     def get(self, article_id: str) -> Article | None:
         """The article with this id, if indexed."""
         return self._articles.get(article_id)

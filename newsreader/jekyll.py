@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import Any
 
 from newsreader import psych
-from newsreader.parsing import MAX_FILE_SIZE
 
 __all__ = [
     "COPIED",
@@ -59,6 +58,9 @@ __all__ = [
 ]
 
 PUBLISHED, HIDDEN, COPIED = "published", "hidden", "copied"
+#: How much of a large file's front matter the cheap reading scans, and of a site config.
+_LARGE_SCAN = 8 << 20
+_CONFIG_LIMIT = 4 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,7 +440,7 @@ def _read_yaml_document(data: bytes) -> Reading:
 
 
 def read_large_as_jekyll(relative_path: str, path: str) -> Reading:
-    """A cheap reading of a file too large to read whole (over ``parsing.MAX_FILE_SIZE``).
+    """A cheap reading of a file too large to read whole (over the app's size limit).
 
     An approximation: it checks the header, then reads the front matter line by line in
     bounded chunks (never the whole file in memory) and loads only its top-level
@@ -458,7 +460,7 @@ def read_large_as_jekyll(relative_path: str, path: str) -> Reading:
             lines: dict[bytes, bytes] = {}
             read = len(first)
             closed = False
-            while read <= 8 * MAX_FILE_SIZE:
+            while read <= _LARGE_SCAN:
                 line = handle.readline(limit)
                 if not line:
                     break
@@ -525,7 +527,7 @@ def find_site_config(folder: Path) -> SiteConfig:
 
 def _read_site_config(path: Path) -> SiteConfig:
     try:
-        data = path.read_bytes()[: 4 * MAX_FILE_SIZE]
+        data = path.read_bytes()[:_CONFIG_LIMIT]
         text = data.decode("utf-8")
         loaded = psych.safe_load(text[1:] if text.startswith("\ufeff") else text)
     except OSError as exc:

@@ -352,12 +352,14 @@ def _flag_word(value: Any) -> str:
 
 def _copied(article_id: str, data: bytes) -> BadFile:
     """A file Jekyll does not see as a document: the site copies it as it is."""
-    return BadFile(article_id, f"no front matter: {_why_no_header(data)}", document=False)
+    if not data:
+        return BadFile(article_id, "empty file", document=False)
+    return BadFile(article_id, f"no front matter: {_why_no_header(data)}", 1, document=False)
 
 
 def _why_no_header(data: bytes) -> str:
-    if not data:
-        return "empty file"
+    if b"\x00" in data:
+        return "binary file (contains NUL bytes)"
     if data.startswith(b"\xef\xbb\xbf"):
         return "the file starts with a byte-order mark"
     first = data.split(b"\n", 1)[0]

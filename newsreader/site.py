@@ -77,7 +77,9 @@ def words(verdict_: str, misread: bool) -> str:
         return "copied to the site as raw text"
     if verdict_ == "hidden":
         return "the site hides it"
-    return "the site publishes this page with no front matter" if misread else "the site publishes it"
+    return (
+        "the site publishes this page with no front matter" if misread else "the site publishes it"
+    )
 
 
 def flag_blocker(article: Article, publish: bool) -> str:
@@ -88,7 +90,9 @@ def flag_blocker(article: Article, publish: bool) -> str:
             "so the published flag has no effect"
         )
     if publish and not shows(True, article.site_time):
-        return f"dated in the future ({date_words(article.site_time)}): the site shows it from then on"
+        return (
+            f"dated in the future ({date_words(article.site_time)}): the site shows it from then on"
+        )
     if not publish and _unpublished:
         return "the site's _config.yml sets unpublished: true, so it shows every page"
     return ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from newsreader import site as site_rules
 from newsreader.flagwriter import WriteError, set_published
 from newsreader.index import ArticleIndex
 from newsreader.journal import Batch, Change, Journal
@@ -52,6 +53,13 @@ def _restore_value(article: Article) -> bool | None:
     return flag_state(article)
 
 
+def _already(article: Article, published: bool) -> bool:
+    """The site already does what was asked: shows the page now, or its flag hides it."""
+    if published:
+        return article.published
+    return not article.renders and not article.site_problem
+
+
 class Triage:
     """Publishes and unpublishes articles of one index, journalling every change."""
 
@@ -60,15 +68,31 @@ class Triage:
         self.journal = journal
 
     def plan(self, ids: Iterable[str], published: bool) -> tuple[list[Change], list[Failure]]:
-        """The changes setting ``published`` would make, and ids that are not articles."""
+        """The changes setting ``published`` would make, and the ids it cannot change.
+
+        A change must change what the site does: publishing makes Jekyll render the page now,
+        unpublishing makes its flag hide the page. Where the flag cannot do that (Jekyll
+        ignores the front matter, the page is dated in the future...) the id is refused with
+        the reason, and so is a file the app could not index.
+        """
         changes, missing = [], []
         for article_id in dict.fromkeys(ids):
             article = self.index.get(article_id)
             if article is None:
-                missing.append(Failure(article_id, "no such article"))
-            elif article.published != published:
+                missing.append(Failure(article_id, self._why_not_indexed(article_id)))
+            elif _already(article, published):
+                continue
+            elif blocker := site_rules.flag_blocker(article, published):
+                missing.append(Failure(article_id, blocker))
+            else:
                 changes.append(Change(article_id, _restore_value(article), published))
         return changes, missing
+
+    def _why_not_indexed(self, article_id: str) -> str:
+        bad = self.index.bad_file(article_id)
+        if bad is None:
+            return "no such article"
+        return f"the app cannot read this file safely ({bad.describe()}); {bad.site_words}"
 
     def set_published(self, ids: Iterable[str], published: bool, label: str = "") -> Outcome:
         """Set the flag on every article named; record the changes made as one batch."""
@@ -76,7 +100,7 @@ class Triage:
         changes, missing = self.plan(ids, published)
         outcome = self._apply(changes, forward=True)
         outcome.failed[:0] = missing
-        planned = {c.id for c in changes}
+        planned = {c.id for c in changes} | {f.id for f in missing}
         outcome.unchanged = [i for i in ids if i not in planned and i in self.index]
         if outcome.changed:
             verb = "publish" if published else "unpublish"

@@ -27,7 +27,6 @@ EXPECTED_FLAGS: dict[str, bool | None] = {
     "000_0123456789abcdef.txt": True,
     "plain.md": True,
     "crlf.md": False,
-    "bom.md": True,
     "body-after.md": True,
     "nested-published.md": True,
     "block-excerpt.md": True,
@@ -107,7 +106,6 @@ def _good_files() -> dict[str, bytes]:
         "000_0123456789abcdef.txt": _article().encode(),
         "plain.md": _article('"Plain LF file"').encode(),
         "crlf.md": _article('"CRLF file"', published="false").replace("\n", "\r\n").encode(),
-        "bom.md": b"\xef\xbb\xbf" + _article('"File with a BOM"').encode(),
         "body-after.md": _article(
             '"Body after the front matter"',
             body="\nA body line.\n---\npublished: false\n---\nMore body.\n",
@@ -168,6 +166,8 @@ def _bad_files() -> dict[str, tuple[bytes, str]]:
         "alias-bomb.md": (_alias_bomb().encode(), "alias"),
         "huge.md": (_article(excerpt=f'"{huge_excerpt}"').encode(), "too large"),
         "unclosed.md": (b'---\ntitle: "Never closed"\npublished: true\n', "front matter"),
+        # Jekyll does not see front matter behind a byte-order mark: it copies the file as is.
+        "bom.md": (b"\xef\xbb\xbf" + _article('"File with a BOM"').encode(), "byte-order mark"),
     }
 
 
@@ -183,7 +183,7 @@ def write_hostile_corpus(folder: Path) -> dict[str, str | None]:
     ``folder``) to None for a good file, which must load as an article (see ``EXPECTED_FLAGS``
     for its published flag), or to a short lowercase substring of the reason a bad file must be
     reported with (compare against ``reason.lower()``): "utf-8", "front matter", "mapping",
-    "yaml", "tag", "alias", "too large", "binary" or "empty".
+    "yaml", "tag", "alias", "too large", "binary", "empty" or "byte-order mark".
 
     Some paths written are deliberately *not* in the result, because they must not appear in an
     index at all (see ``NEVER_INDEXED``): the symlink loop ``loop -> .``, the symlink

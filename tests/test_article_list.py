@@ -147,7 +147,7 @@ def test_column_layout(width: int, provider: int, title: int) -> None:
 
 async def test_initial_render_and_highlight() -> None:
     rows = make_rows(5)
-    rows[1] = make(1, flag=False, has_flag=True)
+    rows[1] = make(1, flag=False, has_flag=True, renders=False)
     app = ListApp(rows)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -340,7 +340,7 @@ async def test_update_row_and_move_to() -> None:
     async with app.run_test(size=SIZE) as pilot:
         widget = app.query_one(ArticleList)
         assert "Title 3" in widget.render_line(4).text  # cached now
-        assert widget.update_row(make(3, title="Changed", flag=False, has_flag=True))
+        assert widget.update_row(make(3, title="Changed", flag=False, has_flag=True, renders=False))
         await pilot.pause()
         line = widget.render_line(4).text
         assert "Changed" in line

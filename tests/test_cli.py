@@ -298,14 +298,26 @@ def test_check_hostile_folder(hostile: tuple[Path, dict[str, str | None]]) -> No
     assert bad.keys() == {i for i, r in expected.items() if r is not None}
     for article_id, reason in bad.items():
         assert expected[article_id] in reason.lower()
+    # What the site does with each: Jekyll copies what has no front matter for it, and builds
+    # the page with no front matter (so published) when it cannot read the YAML either.
+    site = {b["id"]: b["site"] for b in report["bad"]}
+    assert {i: site[i] for i in ("empty.md", "bom.md", "no-front-matter.md", "binary.md")} == {
+        "empty.md": "copied",
+        "bom.md": "copied",
+        "no-front-matter.md": "copied",
+        "binary.md": "copied",
+    }
+    assert site["invalid-yaml.md"] == site["unclosed.md"] == "published"
+    assert not any(b["indexed"] for b in report["bad"])
     assert {w["id"] for w in report["warnings"]} >= set(EXPECTED_WARNINGS)
     assert all(set(w) == {"id", "warning"} for w in report["warnings"])
 
     result = run("check", folder)
     assert result.returncode == 1
     assert "bad   empty.md: empty file" in result.stdout
+    reaching = sum(1 for b in report["bad"] if b["site"] != "hidden")
     assert result.stdout.splitlines()[-1].endswith(
-        f"{len(bad)} bad, {len(report['warnings'])} warnings"
+        f"{len(bad)} problem files ({reaching} reach the site), {len(report['warnings'])} warnings"
     )
 
 

@@ -15,6 +15,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Static
 
+from newsreader import site
 from newsreader.model import (
     Article,
     ArticleDetail,
@@ -59,6 +60,7 @@ def full_detail() -> ArticleDetail:
         heat=-1,
         flag=False,
         has_flag=True,
+        renders=False,
         web_url="https://web.example/story",
         original_url="https://orig.example/story",
         amp_url="https://amp.example/story",
@@ -192,19 +194,35 @@ async def test_unparsed_date_shows_raw_text() -> None:
         assert "Date       next Tuesday-ish (unparsed)" in shown_text(pane)
 
 
-STATE_CASES = [
-    ("true", True, True, "● published"),
-    ("false", False, True, "○ unpublished"),
-    ("missing key", None, False, "● published (no flag)"),
-    ("not a boolean", None, True, "● published (flag is not true/false)"),
+NOT_BOOLEAN = "a published value that is not true/false"
+FUTURE = 32503680000.0  # 3000-01-01
+STATE_CASES: list[tuple[str, dict[str, Any], str]] = [
+    ("true", {"flag": True, "has_flag": True}, "● published"),
+    ("false", {"flag": False, "has_flag": True, "renders": False}, "○ unpublished"),
+    ("missing key", {}, "● published (the file says no published key)"),
+    ("text", {"has_flag": True}, f"● published (the file says {NOT_BOOLEAN})"),
+    ("null", {"has_flag": True, "renders": False}, f"○ unpublished (the file says {NOT_BOOLEAN})"),
+    (
+        "misread",
+        {"flag": False, "has_flag": True, "site_problem": "Symbol"},
+        "● published with no front matter: Jekyll cannot read it (Symbol); "
+        "the file says published: false",
+    ),
+    (
+        "future",
+        {"flag": True, "has_flag": True, "site_time": FUTURE},
+        f"○ hidden until {site.date_words(FUTURE)}: dated in the future "
+        "(the file says published: true)",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("name", "flag", "has_flag", "expected"), STATE_CASES, ids=[c[0] for c in STATE_CASES]
+    ("name", "fields", "expected"), STATE_CASES, ids=[c[0] for c in STATE_CASES]
 )
-def test_published_state(name: str, flag: bool | None, has_flag: bool, expected: str) -> None:
-    assert published_state(make_article(flag=flag, has_flag=has_flag)) == expected
+def test_published_state(name: str, fields: dict[str, Any], expected: str) -> None:
+    fields.setdefault("flag", None)
+    assert published_state(make_article(**fields)) == expected
 
 
 async def test_hostile_text_is_literal_and_inert() -> None:
@@ -338,7 +356,9 @@ async def test_new_article_scrolls_to_top() -> None:
 # --- RelatedPanel ---------------------------------------------------------------------------
 
 PUBLISHED_TARGET = make_article(id="in/published.md", title="Target up", flag=True, has_flag=True)
-HIDDEN_TARGET = make_article(id="in/hidden.md", title="Target down", flag=False, has_flag=True)
+HIDDEN_TARGET = make_article(
+    id="in/hidden.md", title="Target down", flag=False, has_flag=True, renders=False
+)
 BACKLINK = make_article(id="back.md", title="Links here", provider="Back Co", date=WHEN)
 
 ROWS = [

@@ -139,8 +139,11 @@ def test_read_file_refuses_a_fifo_without_waiting_for_a_writer(tmp_path: Path) -
 def test_read_file_limits_and_file_that_grew_after_fstat(tmp_path: Path) -> None:
     big = tmp_path / "big.md"
     big.write_bytes(b"x" * (MAX_FILE_SIZE + 1))
+    # Jekyll would copy it as it is: it does not start with a '---' line.
     assert read_file(tmp_path, "big.md") == BadFile(
-        "big.md", f"too large ({MAX_FILE_SIZE + 1:,} bytes; limit {MAX_FILE_SIZE:,})"
+        "big.md",
+        f"too large ({MAX_FILE_SIZE + 1:,} bytes; limit {MAX_FILE_SIZE:,})",
+        document=False,
     )
     fd = os.open(big, os.O_RDONLY)
     try:
@@ -343,10 +346,17 @@ def test_counts_and_facets(tmp_path: Path) -> None:
     index = ArticleIndex(tmp_path)
     index.add_all(
         [
-            _article("1.md", flag=False, has_flag=True, provider="P", topics=("AI", "Cars")),
+            _article(
+                "1.md",
+                flag=False,
+                has_flag=True,
+                renders=False,
+                provider="P",
+                topics=("AI", "Cars"),
+            ),
             _article("2.md", flag=True, has_flag=True, provider="P", type="video", topics=("AI",)),
             _article("3.md", domain="d.example", type="article"),
-            _article("4.md", flag=False, has_flag=True),
+            _article("4.md", flag=False, has_flag=True, renders=False),
             BadFile("5.md", "broken"),
             BadFile("6.md", "broken"),
         ]
@@ -409,7 +419,13 @@ def _id(article: Article | None) -> str | None:
 
 def test_running_counts_follow_every_change(tmp_path: Path) -> None:
     def art(article_id: str, flag: bool | None, url: str = "") -> Article:
-        return Article(id=article_id, stamp=FileStamp(0, 0, b""), flag=flag, web_url=url)
+        return Article(
+            id=article_id,
+            stamp=FileStamp(0, 0, b""),
+            flag=flag,
+            renders=flag is not False,
+            web_url=url,
+        )
 
     index = ArticleIndex(tmp_path)
     steps = [

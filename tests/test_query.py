@@ -53,6 +53,7 @@ ARTICLES = [
         date=datetime(2022, 1, 1, 0, 0, tzinfo=UTC),
         flag=False,
         has_flag=True,
+        renders=False,
     ),
     _article(
         "a3",

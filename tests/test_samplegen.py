@@ -339,6 +339,7 @@ REASONS = {
     "too large",
     "binary",
     "empty",
+    "byte-order mark",
 }
 
 BAD_FILE_CHECKS = [
@@ -352,6 +353,7 @@ BAD_FILE_CHECKS = [
     ("alias-bomb.md", lambda b: b.count(b"*l") == 81),
     ("huge.md", lambda b: len(b) > 1024 * 1024),
     ("unclosed.md", lambda b: b.startswith(b"---\n") and b.count(b"---") == 1),
+    ("bom.md", lambda b: b.startswith(b"\xef\xbb\xbf---\n")),
 ]
 
 

@@ -60,7 +60,15 @@ CASES: list[tuple[str, str, bytes, str, bool, bool | None, bool]] = [
         True,
         True,
     ),
-    ("past file name", "2001-01-01-old.md", _file("published: true"), "published", False, True, True),
+    (
+        "past file name",
+        "2001-01-01-old.md",
+        _file("published: true"),
+        "published",
+        False,
+        True,
+        True,
+    ),
     (
         "future date key",
         "a.md",
@@ -105,7 +113,11 @@ BAD_CASES: list[tuple[str, bytes, str]] = [
     ("yaml directive", b"%YAML 1.1\n" + _file("published: false"), "copied"),
     ("empty", b"", "copied"),
     ("syntax error", _file("published: false", 'title: "never closed\n'), "published"),
-    ("not utf-8", _file("published: false", 'excerpt: "cafX"\n').replace(b"X", b"\xe9"), "published"),
+    (
+        "not utf-8",
+        _file("published: false", 'excerpt: "cafX"\n').replace(b"X", b"\xe9"),
+        "published",
+    ),
     ("never closed", _file("published: false")[: -len(b"---\n")], "published"),
     ("a list", b"---\n- published: false\n---\n", "published"),
     ("tag we refuse", _file("published: false", "extra: !custom value\n"), "hidden"),
@@ -121,7 +133,9 @@ def test_bad_files_carry_what_the_site_does(name: str, data: bytes, verdict: str
 
 
 def test_a_date_that_does_not_parse_is_a_warning_not_a_bad_file() -> None:
-    article = parse_article("a.md", _file("published: false", "publishedDateTime: 2021-13-45\n"), STAMP)
+    article = parse_article(
+        "a.md", _file("published: false", "publishedDateTime: 2021-13-45\n"), STAMP
+    )
     assert isinstance(article, Article)
     assert article.site == "hidden"
     assert any("publishedDateTime" in w for w in article.warnings)

@@ -27,10 +27,10 @@ from textual.widgets import Footer, Input, Static
 from newsreader import paths
 from newsreader.index import SORT_KEYS, Links
 from newsreader.journal import Journal, JournalError
-from newsreader.render import misread_reason
 from newsreader.loader import load_detail
 from newsreader.model import BadFile
 from newsreader.query import QueryError, parse_query
+from newsreader.render import misread_reason
 from newsreader.session import SessionState, load_session, save_session
 from newsreader.text import inert
 from newsreader.tui.messages import LinksReady

@@ -24,8 +24,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from newsreader.model import Article, ArticleDetail, Image, RelatedEntry
 from newsreader import site as site_rules
+from newsreader.model import Article, ArticleDetail, Image, RelatedEntry
 from newsreader.text import inert
 
 #: The sections of the pane, top to bottom; each is a Static with id ``detail-<name>``.
