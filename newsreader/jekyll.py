@@ -29,6 +29,7 @@ Not emulated: front matter ``defaults:`` from ``_config.yml`` (they may set ``pu
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -331,7 +332,14 @@ def filename_time(relative_path: str) -> float | None:
     match = _DATE_FILENAME.search(relative_path)
     if not match:
         return None
-    return parse_date_text(match.group(1))
+    return _name_date(match.group(1))
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_date(text: str) -> float:
+    # Hundreds of files of a folder share each day: parse each date once (a cold index of
+    # 100,000 files would otherwise spend ~0.4 s here).
+    return parse_date_text(text)
 
 
 # --- reading a file -----------------------------------------------------------------------
