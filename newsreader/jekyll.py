@@ -565,20 +565,23 @@ def verdict(reading: Reading, config: SiteConfig, now: float) -> str:
         return COPIED
     if reading.fatal:
         return HIDDEN
-    if not (reading.renders or config.unpublished):
-        return HIDDEN
-    if _in_the_future(reading, config, now):
-        return HIDDEN
-    return PUBLISHED
+    return PUBLISHED if publishes(reading.renders, reading.time, config, now) else HIDDEN
 
 
-def _in_the_future(reading: Reading, config: SiteConfig, now: float) -> bool:
+def publishes(renders: bool, when: float | None, config: SiteConfig, now: float) -> bool:
+    """``Publisher#publish?`` of a document: its flag lets it through (or the config renders
+    unpublished pages), and it is not dated after the build (or the config allows the future).
+
+    ``when`` is the document's date in epoch seconds; None: it has none (the build's time).
+    """
+    if not (renders or config.unpublished):
+        return False
+    return not _in_the_future(when, config, now)
+
+
+def _in_the_future(when: float | None, config: SiteConfig, now: float) -> bool:
     # `thing.date.to_i > site.time.to_i`: whole seconds; no date means the build time itself.
-    return (
-        not config.future
-        and reading.time is not None
-        and math.floor(reading.time) > math.floor(now)
-    )
+    return not config.future and when is not None and math.floor(when) > math.floor(now)
 
 
 def explain(reading: Reading, config: SiteConfig, now: float) -> str:
@@ -591,7 +594,7 @@ def explain(reading: Reading, config: SiteConfig, now: float) -> str:
         return f"the site publishes this page with no front matter ({reading.problem})"
     if not (reading.renders or config.unpublished):
         return f"hidden: published: {reading.flag}"
-    if _in_the_future(reading, config, now) and reading.time is not None:
+    if _in_the_future(reading.time, config, now) and reading.time is not None:
         when = datetime.fromtimestamp(reading.time, tz=UTC).strftime("%Y-%m-%d")
         return f"hidden: dated in the future ({when})"
     if not reading.renders:

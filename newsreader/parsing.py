@@ -380,10 +380,20 @@ def _refused(article_id: str, data: bytes, exc: ParseError) -> BadFile:
         exc.reason,
         exc.line,
         document=reading.document,
-        renders=reading.renders,
+        renders=reading.renders and not reading.fatal,
         site_time=_seconds(reading.time),
-        site_problem=reading.problem,
+        site_problem=_site_problem(reading),
     )
+
+
+def _site_problem(reading: jekyll.Reading) -> str:
+    """Why Jekyll cannot build the file as its front matter says ("" when it can).
+
+    A fatal reading stops the whole build: the article counts as hidden (nothing is built).
+    """
+    if reading.fatal:
+        return f"the site's build stops on this file: {reading.fatal}"
+    return reading.problem
 
 
 def _seconds(when: float | None) -> float | None:
@@ -473,9 +483,9 @@ def summarize(
         image_count=len(images) if isinstance(images, list) else 0,
         related=_related_links(mapping.get("related"), fields.warnings),
         warnings=tuple(fields.warnings),
-        renders=reading.renders,
+        renders=reading.renders and not reading.fatal,
         site_time=_seconds(reading.time),
-        site_problem=reading.problem or reading.fatal,
+        site_problem=_site_problem(reading),
     )
 
 

@@ -14,58 +14,41 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsreader.jekyll import COPIED, HIDDEN, PUBLISHED, SiteConfig, find_site_config, publishes
+
 if TYPE_CHECKING:
-    from newsreader.jekyll import SiteConfig
     from newsreader.model import Article
 
 __all__ = ["config", "flag_blocker", "open_site", "shows", "use_config", "verdict", "words"]
 
-# The model asks :func:`shows` for every article a filter looks at, so it keeps only plain flags
-# here and imports nothing: newsreader.jekyll (and its YAML machinery) loads when a site opens.
-_config: SiteConfig | None = None
-_future = False
-_unpublished = False
+_config = SiteConfig()
 
 
 def open_site(folder: Path) -> SiteConfig:
     """Find and keep the site config of an opened folder (none found: Jekyll's defaults)."""
-    from newsreader.jekyll import find_site_config
-
     return use_config(find_site_config(folder))
 
 
 def use_config(site_config: SiteConfig | None) -> SiteConfig:
     """Keep ``site_config`` as the current site's (None: Jekyll's defaults)."""
-    from newsreader.jekyll import SiteConfig
-
-    global _config, _future, _unpublished
+    global _config
     _config = site_config or SiteConfig()
-    _future, _unpublished = _config.future, _config.unpublished
     return _config
 
 
 def config() -> SiteConfig:
     """The current site's config."""
-    return _config or use_config(None)
+    return _config
 
 
-def shows(renders: bool, when: float | None, now: float | None = None) -> bool:
-    """Whether the site builds a document now: Jekyll's ``Publisher#publish?``.
-
-    ``renders`` is the truth of the document's ``published`` value (missing counts as true),
-    ``when`` its date in epoch seconds (None: it has none, and Jekyll uses the build's time).
-    """
-    if not (renders or _unpublished):
-        return False
-    if when is None or _future:
-        return True
-    return when <= (time.time() if now is None else now)
+def shows(renders: bool, when: float | None) -> bool:
+    """Whether the site would publish a document if it were built now (see
+    :func:`newsreader.jekyll.publishes`)."""
+    return publishes(renders, when, _config, time.time())
 
 
 def verdict(document: bool, renders: bool, when: float | None) -> str:
     """``published``, ``hidden`` or ``copied``: what the site does with a file now."""
-    from newsreader.jekyll import COPIED, HIDDEN, PUBLISHED
-
     if not document:
         return COPIED
     return PUBLISHED if shows(renders, when) else HIDDEN
@@ -73,9 +56,9 @@ def verdict(document: bool, renders: bool, when: float | None) -> str:
 
 def words(verdict_: str, misread: bool) -> str:
     """A verdict in words; ``misread``: Jekyll cannot read the file's front matter."""
-    if verdict_ == "copied":
+    if verdict_ == COPIED:
         return "copied to the site as raw text"
-    if verdict_ == "hidden":
+    if verdict_ == HIDDEN:
         return "the site hides it"
     return (
         "the site publishes this page with no front matter" if misread else "the site publishes it"
@@ -84,16 +67,18 @@ def words(verdict_: str, misread: bool) -> str:
 
 def flag_blocker(article: Article, publish: bool) -> str:
     """Why setting the flag cannot make the site publish (or hide) the article; "" if it can."""
-    if article.site_problem:
+    if article.site_problem and article.renders:
         return (
-            f"the site ignores this file's front matter ({article.site_problem}), "
-            "so the published flag has no effect"
+            f"Jekyll cannot read this file's front matter ({article.site_problem}), "
+            "so the site publishes it whatever the flag says"
         )
+    if article.site_problem:
+        return f"{article.site_problem}: the flag cannot change that"
     if publish and not shows(True, article.site_time):
         return (
             f"dated in the future ({date_words(article.site_time)}): the site shows it from then on"
         )
-    if not publish and _unpublished:
+    if not publish and _config.unpublished:
         return "the site's _config.yml sets unpublished: true, so it shows every page"
     return ""
 

@@ -65,6 +65,8 @@ def published_state(article: Article) -> str:
     """What the site does with the article (Jekyll's answer), and the file's own flag where
     the two differ."""
     flag = _flag_words(article)
+    if article.site_problem and not article.published:
+        return f"○ {article.site_problem} (the file says {flag})"
     if article.site_problem:
         return (
             f"● published with no front matter: Jekyll cannot read it "
