@@ -311,3 +311,45 @@ def test_generated_files_agree_with_jekyll(
     if answer["document"] and answer["fatal"]:
         answer = {"document": True, "fatal": True}
     assert _reading_facts(name, data) == answer, text
+
+
+FLOW_SCALARS = st.sampled_from(
+    ["1", "1.0", "true", "~", "a", "'1'", "x", "2021-01-01", "-1", "0x1f", "1_0", "nO", '"<<"']
+)
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    """Small block mappings with anchors, aliases, merges, tags and repeated keys."""
+    anchors: list[str] = []
+    lines = []
+    for i in range(draw(st.integers(1, 6))):
+        key = draw(st.sampled_from(["a", "b", "<<", "1", "1.0", "true", "~", "!!str <<", "'<<'"]))
+        kind = draw(st.sampled_from(["scalar", "map", "seq", "alias", "merge-list", "tagged"]))
+        if kind == "alias" and anchors:
+            value = "*" + draw(st.sampled_from(anchors))
+        elif kind == "map":
+            pairs = draw(st.lists(st.tuples(FLOW_SCALARS, FLOW_SCALARS), max_size=3))
+            value = "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
+        elif kind == "seq":
+            value = "[" + ", ".join(draw(st.lists(FLOW_SCALARS, max_size=3))) + "]"
+        elif kind == "merge-list" and anchors:
+            value = "[" + ", ".join("*" + a for a in draw(st.lists(st.sampled_from(anchors)))) + "]"
+        elif kind == "tagged":
+            tag = draw(st.sampled_from(["!!str", "!!int", "!!float", "!", "!foo", "!!map"]))
+            value = f"{tag} {draw(FLOW_SCALARS)}"
+        else:
+            value = draw(FLOW_SCALARS)
+        if kind in ("map", "seq") and draw(st.booleans()):
+            anchor = f"n{i}"
+            anchors.append(anchor)
+            value = f"&{anchor} {value}"
+        lines.append(f"{key}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=documents())
+def test_generated_documents_agree_with_psych(oracle: Oracle, text: str) -> None:
+    expected = normalize(oracle.ask({"op": "load", "text": text}))
+    assert ours(text) == expected, text
