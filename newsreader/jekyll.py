@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ __all__ = [
     "Reading",
     "SiteConfig",
     "describe_flag",
+    "entry_filter_skips",
     "explain",
     "filename_time",
     "find_site_config",
@@ -84,6 +85,9 @@ class Reading:
     #: or file name: ``InvalidDateError``), a ``.yml`` document Psych refuses, nesting deeper
     #: than Ruby's stack.
     fatal: str = ""
+    #: "" or why Jekyll's EntryFilter never reads the file at all (a name starting with ``.``,
+    #: ``_``, ``#`` or ``~``, or ending with ``~`` or ``.``): not in the site, so HIDDEN.
+    skipped: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,11 +340,35 @@ def filename_time(relative_path: str) -> float | None:
 
 
 def read_as_jekyll(relative_path: str, data: bytes) -> Reading:
-    """Emulate ``Collection#read``/``Document#read`` on one file's bytes. Never raises."""
+    """Emulate ``Collection#read``/``Document#read`` on one file's bytes. Never raises.
+
+    ``relative_path`` is the file's path (its file name gives the date and the entry-filter
+    rule; see :func:`entry_filter_skips`).
+    """
     try:
-        return _read(relative_path, data)
+        reading = _read(relative_path, data)
     except Exception as exc:  # a bug here must not stop an index; say so instead
         return Reading(True, True, None, f"could not emulate Jekyll: {exc!r}"[:200], "missing")
+    skipped = entry_filter_skips(relative_path)
+    return replace(reading, skipped=skipped) if skipped else reading
+
+
+def entry_filter_skips(relative_path: str) -> str:
+    """Why Jekyll's ``EntryFilter`` leaves the file out of the collection, or "".
+
+    Its rule (``special?``, ``backup?`` and the "dot" check) looks at the entry's path within
+    the collection and at its base name; only the base name is checked here, since the caller's
+    path may start with the collection's own ``_name`` folder. ``include:`` in the config can
+    bring such files back, which is not emulated.
+    """
+    name = relative_path.rsplit("/", 1)[-1]
+    if name[:1] in (".", "_", "#", "~"):
+        return f"Jekyll skips files whose name starts with '{name[0]}'"
+    if name.endswith("~"):
+        return "Jekyll skips backup files (the name ends with '~')"
+    if name.endswith("."):
+        return "Jekyll skips files whose name ends with '.'"
+    return ""
 
 
 def _read(relative_path: str, data: bytes) -> Reading:
@@ -549,8 +577,11 @@ def _read_site_config(path: Path) -> SiteConfig:
 def verdict(reading: Reading, config: SiteConfig, now: float) -> str:
     """PUBLISHED, HIDDEN or COPIED: ``Publisher#publish?`` with the site's config and clock.
 
-    A reading with ``fatal`` set is HIDDEN: the build stops, so nothing is published.
+    A reading with ``fatal`` set is HIDDEN: the build stops, so nothing is published. A file
+    Jekyll's entry filter skips (``skipped``) is HIDDEN too: it is neither published nor copied.
     """
+    if reading.skipped:
+        return HIDDEN
     if not reading.document:
         return COPIED
     if reading.fatal:
@@ -573,6 +604,8 @@ def _in_the_future(reading: Reading, config: SiteConfig, now: float) -> bool:
 
 def explain(reading: Reading, config: SiteConfig, now: float) -> str:
     """The verdict in words, for the UI."""
+    if reading.skipped:
+        return f"not in the site: {reading.skipped}"
     if not reading.document:
         return "copied to the site as raw text: the file does not start with a '---' line"
     if reading.fatal:

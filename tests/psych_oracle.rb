@@ -86,6 +86,18 @@ ensure
   File.delete(path) if path && File.exist?(path)
 end
 
+def filtered(name)
+  s = site
+  path = File.join($root, "_news", name)
+  File.binwrite(path, "---\n---\n")
+  collection = s.collections["news"]
+  collection.instance_variable_set(:@entries, nil)
+  collection.instance_variable_set(:@filtered_entries, nil)
+  { "read" => collection.filtered_entries.include?(name) }
+ensure
+  File.delete(path) if path && File.exist?(path)
+end
+
 def parse_date(text)
   site
   ["time", Jekyll::Utils.parse_date(text).to_i]
@@ -101,6 +113,7 @@ $stdin.each_line do |line|
     when "load" then load(request["text"])
     when "doc" then doc(request["name"], Base64.decode64(request["b64"]))
     when "date" then parse_date(request["text"])
+    when "filtered" then filtered(request["name"])
     end
   puts JSON.generate(answer)
 end

@@ -355,3 +355,24 @@ def test_find_site_config_never_raises(tmp_path: Path) -> None:
         (tmp_path / ".git").mkdir()
         (tmp_path / "_config.yml").write_bytes(b"\xff\xfe")
         assert find_site_config(tmp_path / "_news").problem
+
+
+@pytest.mark.parametrize(
+    ("path", "skipped"),
+    [
+        ("_news/story.md", False),
+        ("_news/_draft.md", True),
+        ("_news/.hidden.md", True),
+        ("_news/#temp.md", True),
+        ("_news/~lock.md", True),
+        ("_news/story.md~", True),
+        ("_news/story.", True),
+        ("story.md", False),
+    ],
+)
+def test_entry_filter(path: str, skipped: bool) -> None:
+    reading = read_as_jekyll(path, fm("title: x"))
+    assert bool(reading.skipped) is skipped
+    if skipped:
+        assert verdict(reading, SiteConfig(), NOW) == HIDDEN
+        assert "not in the site" in explain(reading, SiteConfig(), NOW)

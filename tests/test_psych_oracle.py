@@ -353,3 +353,11 @@ def documents(draw: st.DrawFn) -> str:
 def test_generated_documents_agree_with_psych(oracle: Oracle, text: str) -> None:
     expected = normalize(oracle.ask({"op": "load", "text": text}))
     assert ours(text) == expected, text
+
+
+@pytest.mark.parametrize(
+    "name", ["story.md", "_draft.md", ".hidden.md", "#temp.md", "~lock.md", "story.md~", "story."]
+)
+def test_entry_filter_agrees_with_jekyll(oracle: Oracle, name: str) -> None:
+    answer = oracle.ask({"op": "filtered", "name": name})
+    assert (not read_as_jekyll("_news/" + name, b"---\n---\n").skipped) is answer["read"], name
