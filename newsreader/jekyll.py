@@ -470,9 +470,11 @@ def read_large_as_jekyll(relative_path: str, path: str) -> Reading:
 
     An approximation: it checks the header, then reads the front matter line by line in
     bounded chunks (never the whole file in memory) and loads only its top-level
-    ``published:`` and ``date:`` lines (the last of each, as duplicate keys go). It does not
-    see errors elsewhere in the front matter or invalid UTF-8 in the body, which would make
-    Jekyll drop the front matter. Never raises.
+    ``published:`` and ``date:`` lines (the last of each, as duplicate keys go, with the
+    indented lines that continue them). It does not see errors elsewhere in the front matter
+    or invalid UTF-8 in the body, which would make Jekyll drop the front matter, nor keys
+    spelled otherwise (``"published":``, ``published :``), merges or a ``categories`` Jekyll
+    refuses. Never raises.
     """
     limit = 64 * 1024
     try:
@@ -486,17 +488,28 @@ def read_large_as_jekyll(relative_path: str, path: str) -> Reading:
             lines: dict[bytes, bytes] = {}
             read = len(first)
             closed = False
+            current: bytes | None = None  # the key whose indented value lines follow
+            at_line_start = True
             while read <= 8 * MAX_FILE_SIZE:
                 line = handle.readline(limit)
                 if not line:
                     break
                 read += len(line)
+                starts, at_line_start = at_line_start, line.endswith(b"\n")
+                if not starts:
+                    continue  # the rest of a line longer than the chunk
                 if line[:3] in (b"---", b"...") and not line[3:].strip(b" \t\r\n\f\v"):
                     closed = True
                     break
+                if current is not None and (line[:1] in (b" ", b"\t") or not line.strip()):
+                    if len(lines[current]) < limit:
+                        lines[current] += line
+                    continue
+                current = None
                 for key in (b"published", b"date"):
                     if line.startswith(key) and line[len(key) : len(key) + 1] == b":":
                         lines[key] = line
+                        current = key
     except OSError as exc:
         return Reading(True, True, None, f"cannot read the file: {exc.strerror}", "missing")
     if not closed:

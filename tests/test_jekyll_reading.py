@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsreader.jekyll import (
@@ -376,3 +376,37 @@ def test_entry_filter(path: str, skipped: bool) -> None:
     if skipped:
         assert verdict(reading, SiteConfig(), NOW) == HIDDEN
         assert "not in the site" in explain(reading, SiteConfig(), NOW)
+
+
+LARGE_LINES = [
+    "published: false",
+    "published: nO",
+    "published: ~",
+    "published: true",
+    "published: 'false'",
+    "published:\n  false",
+    "published:\n  - x",
+    "date: 2019-05-06",
+    "date: 2031-05-06 10:00:00 Z",
+    "title: A story",
+    "meta:\n  published: false",
+    "excerpt: >\n  published: false",
+]
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(LARGE_LINES), max_size=5))
+def test_large_reading_agrees_on_simple_front_matter(tmp_path: Path, lines: list[str]) -> None:
+    head = ("---\n" + "".join(line + "\n" for line in lines) + "---\n").encode()
+    path = tmp_path / "2020-01-02-big.md"
+    path.write_bytes(head + b"z" * 70_000 + b"\n" + b"published: true\n")  # overwritten each time
+    large = read_large_as_jekyll(NAME, str(path))
+    small = read_as_jekyll(NAME, head + b"body\n")
+    assert (large.document, large.renders, large.time, large.flag) == (
+        small.document,
+        small.renders,
+        small.time,
+        small.flag,
+    )
