@@ -238,9 +238,11 @@ def _local_epoch(y: int, mo: int, d: int, h: int, mi: int, s: int, offset: int |
 def parse_date_text(text: str) -> float:
     """``Time.parse(text)`` for the date shapes front matter and file names use.
 
-    Raises ValueError where Ruby raises ArgumentError. Ruby's ``Date._parse`` understands far
-    more shapes than these (ISO dates and times, ``YYYYMMDD``, ``YYYY/MM/DD``, RFC 2822 and
-    ``Jan 5, 2021``); other text is treated as unparsable: an approximation.
+    Raises ValueError where Ruby raises ArgumentError. Whole-text shapes (ISO dates and times,
+    ``YYYYMMDD``, ``YYYY/MM/DD``, RFC 2822, ``Jan 5, 2021``) are read exactly; otherwise, as
+    ``Date._parse`` does, an ISO or named-month date and a clock are looked for anywhere in the
+    text. Ruby understands more (``2021.03.04``, ``2021-063``, ``Mar 2021``, Japanese eras, a
+    clock alone meaning today): an approximation, which treats those as invalid.
     """
     if len(text) > 200:
         raise ValueError("no time information")
@@ -248,7 +250,7 @@ def parse_date_text(text: str) -> float:
     if match:
         y, mo, d, h, mi, s, _frac, zone = match.groups()
         year = int(y)
-        if len(y.lstrip("-")) == 2:  # Date._parse completes two-digit years
+        if len(y) <= 2 and y.isdigit():  # Date._parse completes unsigned short years
             year += 1900 if year >= 69 else 2000
         return _fields_epoch(year, int(mo), int(d), h, mi, s, zone)
     match = _COMPACT.fullmatch(text)
@@ -266,7 +268,46 @@ def parse_date_text(text: str) -> float:
         if month is None:
             raise ValueError(f"no time information in {text!r}")
         return _fields_epoch(int(y), month, int(d1 or d2), h, mi, s, zone)
-    raise ValueError(f"no time information in {text!r}")
+    return _scan_date(text)
+
+
+_SCAN_CLOCK = re.compile(rf"(?<![0-9]){_CLOCK}(?:\s*{_ZONE}(?![A-Za-z]))?", re.A)
+_SCAN_ISO = re.compile(r"(?<![0-9])([-+]?[0-9]+)-([0-9]+)-(-?[0-9]+)", re.A)
+_SCAN_NAMED = re.compile(
+    r"(?:(?<![0-9])([0-9]{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3})[a-z]*\.?"
+    r"|\b([A-Za-z]{3})[a-z]*\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?)\s+([0-9]{4})(?![0-9])",
+    re.A,
+)
+
+
+def _scan_date(text: str) -> float:
+    """``Date._parse`` finds a date and a clock anywhere in the text ("on 2021-03-04 by x").
+
+    The ISO ``y-m-d`` and named-month shapes are searched for, with a clock anywhere; text with
+    a clock but no date (Ruby takes today's date) is treated as invalid.
+    """
+    clock = _SCAN_CLOCK.search(text)
+    h = mi = s = zone = None
+    rest = text
+    if clock:
+        h, mi, s, _frac, zone = clock.groups()
+        rest = text[: clock.start()] + " " + text[clock.end() :]
+    match = _SCAN_ISO.search(rest)
+    if match:
+        first, mo, last = match.groups()
+        if len(last.lstrip("-")) > 2 and len(first.lstrip("+-")) <= 2:
+            first, last = last, first  # Date's s3e: a long last field is the year
+        year = int(first)
+        if len(first) <= 2 and first.isdigit():
+            year += 1900 if year >= 69 else 2000
+        return _fields_epoch(year, int(mo), int(last.lstrip("-") or 0), h, mi, s, zone)
+    match = _SCAN_NAMED.search(rest)
+    if match:
+        d1, m1, m2, d2, y = match.groups()
+        month = _MONTHS.get((m1 or m2 or "").lower())
+        if month is not None:
+            return _fields_epoch(int(y), month, int(d1 or d2), h, mi, s, zone)
+    raise ValueError(f"no time information in {text[:60]!r}")
 
 
 def _fields_epoch(

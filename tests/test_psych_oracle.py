@@ -254,6 +254,21 @@ DATE_TEXTS = [
     "true",
     "5",
     "1614834367",
+    # Date._parse finds a date and a clock anywhere in the text
+    "on 2021-03-04 by x",
+    "[2021-03-04]",
+    "2021-03-04 garbage",
+    "10:00 2021-03-04",
+    "posted 4 March 2021 at 10:00",
+    "04-03-2021",
+    "4-3-21",
+    "1-2-3",
+    "published 2021-02-30",
+    "2021-13-04 x",
+    "abc 99-12-31",
+    '{"a"=>1}',
+    "[1, 2]",
+    "Version 2",
 ]
 
 
