@@ -244,8 +244,8 @@ def parse_date_text(text: str) -> float:
     text. Ruby understands more (``2021.03.04``, ``2021-063``, ``Mar 2021``, Japanese eras, a
     clock alone meaning today): an approximation, which treats those as invalid.
     """
-    if len(text) > 200:
-        raise ValueError("no time information")
+    if len(text) > 128:  # Date._parse's own limit
+        raise ValueError(f"string length ({len(text)}) exceeds the limit 128")
     match = _ISO.fullmatch(text)
     if match:
         y, mo, d, h, mi, s, _frac, zone = match.groups()
@@ -324,9 +324,21 @@ def _fields_epoch(
 
 
 def ruby_to_s(value: Any) -> str:
-    """Ruby's ``to_s`` of a front-matter value, for the shapes Time.parse could read."""
+    """Ruby's ``to_s`` of a front-matter value, as far as ``Time.parse`` can tell them apart.
+
+    Containers give Ruby's ``inspect`` of their items (cut after 200 characters: Time.parse
+    refuses more than 128 anyway).
+    """
+    if isinstance(value, list | psych.RubyHash):
+        return _inspect(value, [200])
     if value is None:
         return ""
+    if isinstance(value, float):
+        return _ruby_float_text(value)
+    return _scalar_to_s(value)
+
+
+def _scalar_to_s(value: Any) -> str:
     if value is True:
         return "true"
     if value is False:
@@ -339,9 +351,45 @@ def ruby_to_s(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, str):
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value) if value.bit_length() < 1000 else "<huge>"
+    if isinstance(value, int):
+        return str(value) if value.bit_length() < 1000 else "9" * 400
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, psych.RubyObject):
+        return value.text
     return repr(value)
+
+
+def _ruby_float_text(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    text = repr(value)
+    return text if "e" in text or "." in text else text + ".0"
+
+
+def _inspect(value: Any, room: list[int]) -> str:
+    """Ruby's ``inspect``, close enough for Time.parse, within a character budget."""
+    room[0] -= 1
+    if room[0] < 0:
+        return ""
+    if isinstance(value, list):
+        return "[" + ", ".join(_inspect(v, room) for v in value[:50]) + "]"
+    if isinstance(value, psych.RubyHash):
+        pairs = value.pairs()[:50]
+        return "{" + ", ".join(f"{_inspect(k, room)}=>{_inspect(v, room)}" for k, v in pairs) + "}"
+    if value is None:
+        return "nil"
+    if isinstance(value, str):
+        return '"' + value[:200].replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, float):
+        return _ruby_float_text(value)
+    if isinstance(value, datetime | psych.RubyTime):
+        return _scalar_to_s(value) if isinstance(value, datetime) else str(float(value))
+    if isinstance(value, date | psych.RubyDate):
+        return f"#<Date: {value.isoformat()}>"
+    return _scalar_to_s(value)
 
 
 def front_matter_time(value: Any) -> float | None:
@@ -349,8 +397,7 @@ def front_matter_time(value: Any) -> float | None:
 
     A Date is local midnight; a Time keeps its instant, to the whole second (``to_s`` drops the
     fraction). Raises ValueError where ``parse_date`` raises ``InvalidDateError`` (also for
-    ``date:`` with no value: nil's ``to_s`` is empty). Never returns None for a value Jekyll
-    accepts; None only for values this emulation cannot tell.
+    ``date:`` with no value: nil's ``to_s`` is empty; a list's text may hold a date).
     """
     if isinstance(value, psych.RubyTime):
         return float(math.floor(value))
@@ -360,8 +407,6 @@ def front_matter_time(value: Any) -> float | None:
         return float(math.floor(value.timestamp()))
     if isinstance(value, date | psych.RubyDate):
         return _local_epoch(value.year, value.month, value.day, 0, 0, 0, None)
-    if isinstance(value, list | psych.RubyHash | bytes | psych.RubyObject):
-        return None
     return parse_date_text(ruby_to_s(value))
 
 

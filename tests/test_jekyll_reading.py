@@ -36,6 +36,7 @@ from newsreader.jekyll import (
 NAME = "_news/2020-01-02-story.md"
 NOW = datetime(2026, 6, 1).timestamp()
 FILE_DATE = datetime(2020, 1, 2).timestamp()  # local midnight, as Time.parse gives it
+MARCH_4_10H = datetime(2021, 3, 4, 10).timestamp()
 BODY = b"\nSome text.\n"
 
 
@@ -106,6 +107,10 @@ READING_TABLE: list[tuple[str, bytes, dict[str, Any]]] = [
     ("invalid date", fm("date: 2021-13-45"), {"fatal": "Invalid date"}),
     ("null date", fm("date:"), {"fatal": "Invalid date"}),
     ("word date", fm("date: soon"), {"fatal": "Invalid date"}),
+    ("date in a list", fm("date: [2021-03-04]"), {"time": datetime(2021, 3, 4).timestamp()}),
+    ("numbers list date", fm("date: [1, 2]"), {"fatal": "Invalid date"}),
+    ("date in words", fm("date: on 2021-03-04 at 10:00"), {"time": MARCH_4_10H}),
+    ("long date text", fm("date: '2021-03-04" + " " * 130 + "'"), {"fatal": "Invalid date"}),
     ("deep nesting", fm("x: " + "[" * 1500 + "]" * 1500), {"fatal": "nest", "problem": ""}),
 ]
 
