@@ -701,6 +701,14 @@ def _in_the_future(reading: Reading, config: SiteConfig, now: float) -> bool:
     )
 
 
+def _day_text(epoch: float) -> str:
+    # Local time, as Jekyll reads a date without a zone (so the day shown is the day given).
+    try:
+        return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d")
+    except (OverflowError, OSError, ValueError):
+        return f"{epoch:.0f} seconds after 1970"
+
+
 def explain(reading: Reading, config: SiteConfig, now: float) -> str:
     """The verdict in words, for the UI."""
     if reading.skipped:
@@ -714,7 +722,7 @@ def explain(reading: Reading, config: SiteConfig, now: float) -> str:
     if not (reading.renders or config.unpublished):
         return f"hidden: published: {reading.flag}"
     if _in_the_future(reading, config, now) and reading.time is not None:
-        when = datetime.fromtimestamp(reading.time, tz=UTC).strftime("%Y-%m-%d")
+        when = _day_text(reading.time)
         return f"hidden: dated in the future ({when})"
     if not reading.renders:
         return f"published: the site's config renders unpublished pages (published: {reading.flag})"

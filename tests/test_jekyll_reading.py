@@ -415,3 +415,9 @@ def test_large_reading_agrees_on_simple_front_matter(tmp_path: Path, lines: list
         small.time,
         small.flag,
     )
+
+
+def test_explain_far_future() -> None:
+    reading = read_as_jekyll(NAME, fm("date: 99999-01-01 00:00:00 Z"))
+    assert verdict(reading, SiteConfig(), NOW) == HIDDEN
+    assert "future" in explain(reading, SiteConfig(), NOW)
