@@ -38,6 +38,12 @@ levels only and are capped (:data:`MAX_MERGED_ENTRIES`), the builder is iterativ
 deeper than Ruby's own stack allows is an error (marked ``fatal``: Ruby raises
 ``SystemStackError``, which Jekyll does not rescue), and huge integers are converted in
 sub-quadratic time.
+
+Known differences from Ruby (checked by tests/test_psych_oracle.py where they can be):
+PyYAML's libyaml (0.2.6) refuses more than 1,000 nested levels where Ruby's (0.2.5) has no
+limit but Ruby itself overflows at about 960 to 1,308 (both fatal here); merge and key-size caps
+refuse what Ruby would slowly build; times keep microseconds, not nanoseconds; ``!ruby/encoding``
+names are checked against Python's codecs; ``!ruby/hash-with-ivars`` keeps only its elements.
 """
 
 from __future__ import annotations
