@@ -49,6 +49,7 @@ def site
 
   require "jekyll"
   $root = Dir.mktmpdir("psych-oracle")
+  at_exit { FileUtils.remove_entry($root) }
   FileUtils.mkdir_p(File.join($root, "_news"))
   config = Jekyll.configuration(
     "source" => $root, "destination" => File.join($root, "_site"), "quiet" => true,
