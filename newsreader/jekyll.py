@@ -33,7 +33,7 @@ import functools
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ __all__ = [
     "Reading",
     "SiteConfig",
     "describe_flag",
+    "entry_filter_skips",
     "explain",
     "filename_time",
     "find_site_config",
@@ -87,6 +88,9 @@ class Reading:
     #: or file name: ``InvalidDateError``), a ``.yml`` document Psych refuses, nesting deeper
     #: than Ruby's stack.
     fatal: str = ""
+    #: "" or why Jekyll's EntryFilter never reads the file at all (a name starting with ``.``,
+    #: ``_``, ``#`` or ``~``, or ending with ``~`` or ``.``): not in the site, so HIDDEN.
+    skipped: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,17 +241,19 @@ def _local_epoch(y: int, mo: int, d: int, h: int, mi: int, s: int, offset: int |
 def parse_date_text(text: str) -> float:
     """``Time.parse(text)`` for the date shapes front matter and file names use.
 
-    Raises ValueError where Ruby raises ArgumentError. Ruby's ``Date._parse`` understands far
-    more shapes than these (ISO dates and times, ``YYYYMMDD``, ``YYYY/MM/DD``, RFC 2822 and
-    ``Jan 5, 2021``); other text is treated as unparsable: an approximation.
+    Raises ValueError where Ruby raises ArgumentError. Whole-text shapes (ISO dates and times,
+    ``YYYYMMDD``, ``YYYY/MM/DD``, RFC 2822, ``Jan 5, 2021``) are read exactly; otherwise, as
+    ``Date._parse`` does, an ISO or named-month date and a clock are looked for anywhere in the
+    text. Ruby understands more (``2021.03.04``, ``2021-063``, ``Mar 2021``, Japanese eras, a
+    clock alone meaning today): an approximation, which treats those as invalid.
     """
-    if len(text) > 200:
-        raise ValueError("no time information")
+    if len(text) > 128:  # Date._parse's own limit
+        raise ValueError(f"string length ({len(text)}) exceeds the limit 128")
     match = _ISO.fullmatch(text)
     if match:
         y, mo, d, h, mi, s, _frac, zone = match.groups()
         year = int(y)
-        if len(y.lstrip("-")) == 2:  # Date._parse completes two-digit years
+        if len(y) <= 2 and y.isdigit():  # Date._parse completes unsigned short years
             year += 1900 if year >= 69 else 2000
         return _fields_epoch(year, int(mo), int(d), h, mi, s, zone)
     match = _COMPACT.fullmatch(text)
@@ -265,7 +271,46 @@ def parse_date_text(text: str) -> float:
         if month is None:
             raise ValueError(f"no time information in {text!r}")
         return _fields_epoch(int(y), month, int(d1 or d2), h, mi, s, zone)
-    raise ValueError(f"no time information in {text!r}")
+    return _scan_date(text)
+
+
+_SCAN_CLOCK = re.compile(rf"(?<![0-9]){_CLOCK}(?:\s*{_ZONE}(?![A-Za-z]))?", re.A)
+_SCAN_ISO = re.compile(r"(?<![0-9])([-+]?[0-9]+)-([0-9]+)-(-?[0-9]+)", re.A)
+_SCAN_NAMED = re.compile(
+    r"(?:(?<![0-9])([0-9]{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3})[a-z]*\.?"
+    r"|\b([A-Za-z]{3})[a-z]*\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?)\s+([0-9]{4})(?![0-9])",
+    re.A,
+)
+
+
+def _scan_date(text: str) -> float:
+    """``Date._parse`` finds a date and a clock anywhere in the text ("on 2021-03-04 by x").
+
+    The ISO ``y-m-d`` and named-month shapes are searched for, with a clock anywhere; text with
+    a clock but no date (Ruby takes today's date) is treated as invalid.
+    """
+    clock = _SCAN_CLOCK.search(text)
+    h = mi = s = zone = None
+    rest = text
+    if clock:
+        h, mi, s, _frac, zone = clock.groups()
+        rest = text[: clock.start()] + " " + text[clock.end() :]
+    match = _SCAN_ISO.search(rest)
+    if match:
+        first, mo, last = match.groups()
+        if len(last.lstrip("-")) > 2 and len(first.lstrip("+-")) <= 2:
+            first, last = last, first  # Date's s3e: a long last field is the year
+        year = int(first)
+        if len(first) <= 2 and first.isdigit():
+            year += 1900 if year >= 69 else 2000
+        return _fields_epoch(year, int(mo), int(last.lstrip("-") or 0), h, mi, s, zone)
+    match = _SCAN_NAMED.search(rest)
+    if match:
+        d1, m1, m2, d2, y = match.groups()
+        month = _MONTHS.get((m1 or m2 or "").lower())
+        if month is not None:
+            return _fields_epoch(int(y), month, int(d1 or d2), h, mi, s, zone)
+    raise ValueError(f"no time information in {text[:60]!r}")
 
 
 def _fields_epoch(
@@ -282,9 +327,21 @@ def _fields_epoch(
 
 
 def ruby_to_s(value: Any) -> str:
-    """Ruby's ``to_s`` of a front-matter value, for the shapes Time.parse could read."""
+    """Ruby's ``to_s`` of a front-matter value, as far as ``Time.parse`` can tell them apart.
+
+    Containers give Ruby's ``inspect`` of their items (cut after 200 characters: Time.parse
+    refuses more than 128 anyway).
+    """
+    if isinstance(value, list | psych.RubyHash):
+        return _inspect(value, [200])
     if value is None:
         return ""
+    if isinstance(value, float):
+        return _ruby_float_text(value)
+    return _scalar_to_s(value)
+
+
+def _scalar_to_s(value: Any) -> str:
     if value is True:
         return "true"
     if value is False:
@@ -297,9 +354,45 @@ def ruby_to_s(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, str):
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value) if value.bit_length() < 1000 else "<huge>"
+    if isinstance(value, int):
+        return str(value) if value.bit_length() < 1000 else "9" * 400
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, psych.RubyObject):
+        return value.text
     return repr(value)
+
+
+def _ruby_float_text(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    text = repr(value)
+    return text if "e" in text or "." in text else text + ".0"
+
+
+def _inspect(value: Any, room: list[int]) -> str:
+    """Ruby's ``inspect``, close enough for Time.parse, within a character budget."""
+    room[0] -= 1
+    if room[0] < 0:
+        return ""
+    if isinstance(value, list):
+        return "[" + ", ".join(_inspect(v, room) for v in value[:50]) + "]"
+    if isinstance(value, psych.RubyHash):
+        pairs = value.pairs()[:50]
+        return "{" + ", ".join(f"{_inspect(k, room)}=>{_inspect(v, room)}" for k, v in pairs) + "}"
+    if value is None:
+        return "nil"
+    if isinstance(value, str):
+        return '"' + value[:200].replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, float):
+        return _ruby_float_text(value)
+    if isinstance(value, datetime | psych.RubyTime):
+        return _scalar_to_s(value) if isinstance(value, datetime) else str(float(value))
+    if isinstance(value, date | psych.RubyDate):
+        return f"#<Date: {value.isoformat()}>"
+    return _scalar_to_s(value)
 
 
 def front_matter_time(value: Any) -> float | None:
@@ -307,8 +400,7 @@ def front_matter_time(value: Any) -> float | None:
 
     A Date is local midnight; a Time keeps its instant, to the whole second (``to_s`` drops the
     fraction). Raises ValueError where ``parse_date`` raises ``InvalidDateError`` (also for
-    ``date:`` with no value: nil's ``to_s`` is empty). Never returns None for a value Jekyll
-    accepts; None only for values this emulation cannot tell.
+    ``date:`` with no value: nil's ``to_s`` is empty; a list's text may hold a date).
     """
     if isinstance(value, psych.RubyTime):
         return float(math.floor(value))
@@ -318,8 +410,6 @@ def front_matter_time(value: Any) -> float | None:
         return float(math.floor(value.timestamp()))
     if isinstance(value, date | psych.RubyDate):
         return _local_epoch(value.year, value.month, value.day, 0, 0, 0, None)
-    if isinstance(value, list | psych.RubyHash | bytes | psych.RubyObject):
-        return None
     return parse_date_text(ruby_to_s(value))
 
 
@@ -346,11 +436,35 @@ def _name_date(text: str) -> float:
 
 
 def read_as_jekyll(relative_path: str, data: bytes) -> Reading:
-    """Emulate ``Collection#read``/``Document#read`` on one file's bytes. Never raises."""
+    """Emulate ``Collection#read``/``Document#read`` on one file's bytes. Never raises.
+
+    ``relative_path`` is the file's path (its file name gives the date and the entry-filter
+    rule; see :func:`entry_filter_skips`).
+    """
     try:
-        return _read(relative_path, data)
+        reading = _read(relative_path, data)
     except Exception as exc:  # a bug here must not stop an index; say so instead
         return Reading(True, True, None, f"could not emulate Jekyll: {exc!r}"[:200], "missing")
+    skipped = entry_filter_skips(relative_path)
+    return replace(reading, skipped=skipped) if skipped else reading
+
+
+def entry_filter_skips(relative_path: str) -> str:
+    """Why Jekyll's ``EntryFilter`` leaves the file out of the collection, or "".
+
+    Its rule (``special?``, ``backup?`` and the "dot" check) looks at the entry's path within
+    the collection and at its base name; only the base name is checked here, since the caller's
+    path may start with the collection's own ``_name`` folder. ``include:`` in the config can
+    bring such files back, which is not emulated.
+    """
+    name = relative_path.rsplit("/", 1)[-1]
+    if name[:1] in (".", "_", "#", "~"):
+        return f"Jekyll skips files whose name starts with '{name[0]}'"
+    if name.endswith("~"):
+        return "Jekyll skips backup files (the name ends with '~')"
+    if name.endswith("."):
+        return "Jekyll skips files whose name ends with '.'"
+    return ""
 
 
 def _read(relative_path: str, data: bytes) -> Reading:
@@ -452,9 +566,11 @@ def read_large_as_jekyll(relative_path: str, path: str) -> Reading:
 
     An approximation: it checks the header, then reads the front matter line by line in
     bounded chunks (never the whole file in memory) and loads only its top-level
-    ``published:`` and ``date:`` lines (the last of each, as duplicate keys go). It does not
-    see errors elsewhere in the front matter or invalid UTF-8 in the body, which would make
-    Jekyll drop the front matter. Never raises.
+    ``published:`` and ``date:`` lines (the last of each, as duplicate keys go, with the
+    indented lines that continue them). It does not see errors elsewhere in the front matter
+    or invalid UTF-8 in the body, which would make Jekyll drop the front matter, nor keys
+    spelled otherwise (``"published":``, ``published :``), merges or a ``categories`` Jekyll
+    refuses. Never raises.
     """
     limit = 64 * 1024
     try:
@@ -468,17 +584,28 @@ def read_large_as_jekyll(relative_path: str, path: str) -> Reading:
             lines: dict[bytes, bytes] = {}
             read = len(first)
             closed = False
+            current: bytes | None = None  # the key whose indented value lines follow
+            at_line_start = True
             while read <= _LARGE_SCAN:
                 line = handle.readline(limit)
                 if not line:
                     break
                 read += len(line)
+                starts, at_line_start = at_line_start, line.endswith(b"\n")
+                if not starts:
+                    continue  # the rest of a line longer than the chunk
                 if line[:3] in (b"---", b"...") and not line[3:].strip(b" \t\r\n\f\v"):
                     closed = True
                     break
+                if current is not None and (line[:1] in (b" ", b"\t") or not line.strip()):
+                    if len(lines[current]) < limit:
+                        lines[current] += line
+                    continue
+                current = None
                 for key in (b"published", b"date"):
                     if line.startswith(key) and line[len(key) : len(key) + 1] == b":":
                         lines[key] = line
+                        current = key
     except OSError as exc:
         return Reading(True, True, None, f"cannot read the file: {exc.strerror}", "missing")
     if not closed:
@@ -559,8 +686,11 @@ def _read_site_config(path: Path) -> SiteConfig:
 def verdict(reading: Reading, config: SiteConfig, now: float) -> str:
     """PUBLISHED, HIDDEN or COPIED: ``Publisher#publish?`` with the site's config and clock.
 
-    A reading with ``fatal`` set is HIDDEN: the build stops, so nothing is published.
+    A reading with ``fatal`` set is HIDDEN: the build stops, so nothing is published. A file
+    Jekyll's entry filter skips (``skipped``) is HIDDEN too: it is neither published nor copied.
     """
+    if reading.skipped:
+        return HIDDEN
     if not reading.document:
         return COPIED
     if reading.fatal:
@@ -584,8 +714,18 @@ def _in_the_future(when: float | None, config: SiteConfig, now: float) -> bool:
     return not config.future and when is not None and math.floor(when) > math.floor(now)
 
 
+def _day_text(epoch: float) -> str:
+    # Local time, as Jekyll reads a date without a zone (so the day shown is the day given).
+    try:
+        return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d")
+    except (OverflowError, OSError, ValueError):
+        return f"{epoch:.0f} seconds after 1970"
+
+
 def explain(reading: Reading, config: SiteConfig, now: float) -> str:
     """The verdict in words, for the UI."""
+    if reading.skipped:
+        return f"not in the site: {reading.skipped}"
     if not reading.document:
         return "copied to the site as raw text: the file does not start with a '---' line"
     if reading.fatal:
@@ -595,7 +735,7 @@ def explain(reading: Reading, config: SiteConfig, now: float) -> str:
     if not (reading.renders or config.unpublished):
         return f"hidden: published: {reading.flag}"
     if _in_the_future(reading.time, config, now) and reading.time is not None:
-        when = datetime.fromtimestamp(reading.time, tz=UTC).strftime("%Y-%m-%d")
+        when = _day_text(reading.time)
         return f"hidden: dated in the future ({when})"
     if not reading.renders:
         return f"published: the site's config renders unpublished pages (published: {reading.flag})"

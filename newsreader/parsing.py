@@ -313,6 +313,8 @@ def _plain_reading(article_id: str, mapping: Mapping[Any, Any]) -> jekyll.Readin
     value = mapping.get("published", _MISSING)
     if "date" in mapping or not (value is _MISSING or isinstance(value, bool)):
         return None
+    if jekyll.entry_filter_skips(article_id):
+        return None
     try:
         when = jekyll.filename_time(article_id)
     except ValueError:  # a file name with an impossible date stops Jekyll's build
@@ -380,17 +382,26 @@ def _refused(article_id: str, data: bytes, exc: ParseError) -> BadFile:
         exc.reason,
         exc.line,
         document=reading.document,
-        renders=reading.renders and not reading.fatal,
+        renders=_builds(reading),
         site_time=_seconds(reading.time),
         site_problem=_site_problem(reading),
     )
 
 
+def _builds(reading: jekyll.Reading) -> bool:
+    """Whether the site builds the page if its date allows: a file Jekyll skips, or one that
+    stops the whole build, is never built."""
+    return reading.renders and not (reading.fatal or reading.skipped)
+
+
 def _site_problem(reading: jekyll.Reading) -> str:
     """Why Jekyll cannot build the file as its front matter says ("" when it can).
 
-    A fatal reading stops the whole build: the article counts as hidden (nothing is built).
+    A fatal reading stops the whole build, and Jekyll never reads a file its entry filter
+    skips: either way the article counts as hidden.
     """
+    if reading.skipped:
+        return f"not in the site: {reading.skipped}"
     if reading.fatal:
         return f"the site's build stops on this file: {reading.fatal}"
     return reading.problem
@@ -483,7 +494,7 @@ def summarize(
         image_count=len(images) if isinstance(images, list) else 0,
         related=_related_links(mapping.get("related"), fields.warnings),
         warnings=tuple(fields.warnings),
-        renders=reading.renders and not reading.fatal,
+        renders=_builds(reading),
         site_time=_seconds(reading.time),
         site_problem=_site_problem(reading),
     )

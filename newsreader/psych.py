@@ -38,6 +38,12 @@ levels only and are capped (:data:`MAX_MERGED_ENTRIES`), the builder is iterativ
 deeper than Ruby's own stack allows is an error (marked ``fatal``: Ruby raises
 ``SystemStackError``, which Jekyll does not rescue), and huge integers are converted in
 sub-quadratic time.
+
+Known differences from Ruby (checked by tests/test_psych_oracle.py where they can be):
+PyYAML's libyaml (0.2.6) refuses more than 1,000 nested levels where Ruby's (0.2.5) has no
+limit but Ruby itself overflows at about 960 to 1,308 (both fatal here); merge and key-size caps
+refuse what Ruby would slowly build; times keep microseconds, not nanoseconds; ``!ruby/encoding``
+names are checked against Python's codecs; ``!ruby/hash-with-ivars`` keeps only its elements.
 """
 
 from __future__ import annotations
@@ -631,7 +637,7 @@ def _tagged_scalar(tag: str, value: str) -> Any:
 
 
 # Mapping tags (visit_Psych_Nodes_Mapping), decided when the mapping starts.
-_HASH, _OMAP_SEQ, _LIST, _IVARS = "hash", "omap", "list", "ivars"
+_HASH, _OMAP_SEQ, _LIST, _IVARS, _STR_MAP = "hash", "omap", "list", "ivars", "str"
 
 
 def _mapping_mode(tag: str | None) -> str:
@@ -645,8 +651,11 @@ def _mapping_mode(tag: str | None) -> str:
         if name == "Hash":
             return _HASH
         raise _disallowed(name or "Object")
-    if _STR_TAG.fullmatch(tag) or tag == STR_TAG:
-        raise PsychError("a mapping tagged as a string is not supported")
+    match = _STR_TAG.fullmatch(tag)
+    if match or tag == STR_TAG:
+        if match and _resolve_class(match.group(1)):
+            raise PsychError(f"undefined method `replace' for {match.group(1)}")
+        return _STR_MAP
     if re.match(r"!ruby/array:", tag):
         raise _disallowed(tag.split(":", 1)[1] or "Array")
     if tag == "!ruby/range":
@@ -669,6 +678,23 @@ def _mapping_mode(tag: str | None) -> str:
     if match:
         raise _disallowed(match.group(1))
     return _HASH
+
+
+_IVAR_NAME = re.compile(r"[^\W\d]\w*")
+
+
+def _string_from_mapping(members: RubyHash) -> Any:
+    """A mapping tagged ``!str``: its ``str`` member is the string, other members become
+    instance variables of it (which Ruby refuses on nil, numbers, true and false)."""
+    value = members.get_str("str")
+    others = [k for k in members if k != "str"]
+    if others and (value is None or isinstance(value, bool | int | float)):
+        raise PsychError(f"can't modify frozen {_ruby_class(value)}")
+    for key in others:
+        name = key[1:] if isinstance(key, str) and key.startswith("@") else key
+        if not (isinstance(name, str) and _IVAR_NAME.fullmatch(name)):
+            raise PsychError(f"`@{name}' is not allowed as an instance variable name")
+    return value
 
 
 def _sequence_mode(tag: str | None) -> str:
@@ -795,6 +821,8 @@ def _build(parser: Any) -> Any:
                 top = stack[-1] if stack else None
                 depth_cost -= frame.weight
                 value = frame.container
+                if frame.mode is _STR_MAP:
+                    value = _string_from_mapping(value)
                 node_kind = "seq" if kind is sequence_end else "map"
             elif kind is alias_event:
                 try:
@@ -859,6 +887,9 @@ def _deliver(frame: _Frame, value: Any, node_kind: str, event: Any, merged: list
         return
     frame.has_key = False
     key, hash_ = frame.key, frame.container
+    if mode is _STR_MAP:  # no merges here: every key is a member
+        hash_[key] = value
+        return
     if mode is _IVARS:
         # !ruby/hash-with-ivars: its `elements` are the hash; ivars are set on it (ignored here).
         if key == "elements" and isinstance(value, RubyHash):

@@ -49,6 +49,7 @@ def site
 
   require "jekyll"
   $root = Dir.mktmpdir("psych-oracle")
+  at_exit { FileUtils.remove_entry($root) }
   FileUtils.mkdir_p(File.join($root, "_news"))
   config = Jekyll.configuration(
     "source" => $root, "destination" => File.join($root, "_site"), "quiet" => true,
@@ -86,6 +87,18 @@ ensure
   File.delete(path) if path && File.exist?(path)
 end
 
+def filtered(name)
+  s = site
+  path = File.join($root, "_news", name)
+  File.binwrite(path, "---\n---\n")
+  collection = s.collections["news"]
+  collection.instance_variable_set(:@entries, nil)
+  collection.instance_variable_set(:@filtered_entries, nil)
+  { "read" => collection.filtered_entries.include?(name) }
+ensure
+  File.delete(path) if path && File.exist?(path)
+end
+
 def parse_date(text)
   site
   ["time", Jekyll::Utils.parse_date(text).to_i]
@@ -101,6 +114,7 @@ $stdin.each_line do |line|
     when "load" then load(request["text"])
     when "doc" then doc(request["name"], Base64.decode64(request["b64"]))
     when "date" then parse_date(request["text"])
+    when "filtered" then filtered(request["name"])
     end
   puts JSON.generate(answer)
 end

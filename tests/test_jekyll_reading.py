@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsreader.jekyll import (
@@ -36,6 +36,7 @@ from newsreader.jekyll import (
 NAME = "_news/2020-01-02-story.md"
 NOW = datetime(2026, 6, 1).timestamp()
 FILE_DATE = datetime(2020, 1, 2).timestamp()  # local midnight, as Time.parse gives it
+MARCH_4_10H = datetime(2021, 3, 4, 10).timestamp()
 BODY = b"\nSome text.\n"
 
 
@@ -106,6 +107,10 @@ READING_TABLE: list[tuple[str, bytes, dict[str, Any]]] = [
     ("invalid date", fm("date: 2021-13-45"), {"fatal": "Invalid date"}),
     ("null date", fm("date:"), {"fatal": "Invalid date"}),
     ("word date", fm("date: soon"), {"fatal": "Invalid date"}),
+    ("date in a list", fm("date: [2021-03-04]"), {"time": datetime(2021, 3, 4).timestamp()}),
+    ("numbers list date", fm("date: [1, 2]"), {"fatal": "Invalid date"}),
+    ("date in words", fm("date: on 2021-03-04 at 10:00"), {"time": MARCH_4_10H}),
+    ("long date text", fm("date: '2021-03-04" + " " * 130 + "'"), {"fatal": "Invalid date"}),
     ("deep nesting", fm("x: " + "[" * 1500 + "]" * 1500), {"fatal": "nest", "problem": ""}),
 ]
 
@@ -355,3 +360,64 @@ def test_find_site_config_never_raises(tmp_path: Path) -> None:
         (tmp_path / ".git").mkdir()
         (tmp_path / "_config.yml").write_bytes(b"\xff\xfe")
         assert find_site_config(tmp_path / "_news").problem
+
+
+@pytest.mark.parametrize(
+    ("path", "skipped"),
+    [
+        ("_news/story.md", False),
+        ("_news/_draft.md", True),
+        ("_news/.hidden.md", True),
+        ("_news/#temp.md", True),
+        ("_news/~lock.md", True),
+        ("_news/story.md~", True),
+        ("_news/story.", True),
+        ("story.md", False),
+    ],
+)
+def test_entry_filter(path: str, skipped: bool) -> None:
+    reading = read_as_jekyll(path, fm("title: x"))
+    assert bool(reading.skipped) is skipped
+    if skipped:
+        assert verdict(reading, SiteConfig(), NOW) == HIDDEN
+        assert "not in the site" in explain(reading, SiteConfig(), NOW)
+
+
+LARGE_LINES = [
+    "published: false",
+    "published: nO",
+    "published: ~",
+    "published: true",
+    "published: 'false'",
+    "published:\n  false",
+    "published:\n  - x",
+    "date: 2019-05-06",
+    "date: 2031-05-06 10:00:00 Z",
+    "title: A story",
+    "meta:\n  published: false",
+    "excerpt: >\n  published: false",
+]
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(LARGE_LINES), max_size=5))
+def test_large_reading_agrees_on_simple_front_matter(tmp_path: Path, lines: list[str]) -> None:
+    head = ("---\n" + "".join(line + "\n" for line in lines) + "---\n").encode()
+    path = tmp_path / "2020-01-02-big.md"
+    path.write_bytes(head + b"z" * 70_000 + b"\n" + b"published: true\n")  # overwritten each time
+    large = read_large_as_jekyll(NAME, str(path))
+    small = read_as_jekyll(NAME, head + b"body\n")
+    assert (large.document, large.renders, large.time, large.flag) == (
+        small.document,
+        small.renders,
+        small.time,
+        small.flag,
+    )
+
+
+def test_explain_far_future() -> None:
+    reading = read_as_jekyll(NAME, fm("date: 99999-01-01 00:00:00 Z"))
+    assert verdict(reading, SiteConfig(), NOW) == HIDDEN
+    assert "future" in explain(reading, SiteConfig(), NOW)

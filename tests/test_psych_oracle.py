@@ -244,8 +244,6 @@ DATE_TEXTS = [
     "4th March 2021",
     "Mar 4, 2021",
     "Thu, 04 Mar 2021 05:06:07 +0000",
-    "0001-01-01",
-    "-2021-01-01",
     "  2021-03-04  ",
     "2021",
     "2021-03",
@@ -254,6 +252,21 @@ DATE_TEXTS = [
     "true",
     "5",
     "1614834367",
+    # Date._parse finds a date and a clock anywhere in the text
+    "on 2021-03-04 by x",
+    "[2021-03-04]",
+    "2021-03-04 garbage",
+    "10:00 2021-03-04",
+    "posted 4 March 2021 at 10:00",
+    "04-03-2021",
+    "4-3-21",
+    "1-2-3",
+    "published 2021-02-30",
+    "2021-13-04 x",
+    "abc 99-12-31",
+    '{"a"=>1}',
+    "[1, 2]",
+    "Version 2",
 ]
 
 
@@ -279,6 +292,13 @@ EXTRA_LINES = [
     "date: 2031-01-02 10:00:00 +02:00",
     "date: '2019-01-02'",
     "date: nope",
+    "date: [2019-01-02]",
+    "date: [1, 2]",
+    "date: {a: 1}",
+    "date: 20190102",
+    "date: 1.5",
+    "date: 'posted on 2019-01-02 at 10:00'",
+    "date: '2019-01-02" + " " * 130 + "'",
     "<<: {published: false}",
     "<<: {published: true}",
     "<<: [{published: false}, {title: x}]",
@@ -311,3 +331,130 @@ def test_generated_files_agree_with_jekyll(
     if answer["document"] and answer["fatal"]:
         answer = {"document": True, "fatal": True}
     assert _reading_facts(name, data) == answer, text
+
+
+FLOW_SCALARS = st.sampled_from(
+    ["1", "1.0", "true", "~", "a", "'1'", "x", "2021-01-01", "-1", "0x1f", "1_0", "nO", '"<<"']
+)
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    """Small block mappings with anchors, aliases, merges, tags and repeated keys."""
+    anchors: list[str] = []
+    lines = []
+    for i in range(draw(st.integers(1, 6))):
+        key = draw(st.sampled_from(["a", "b", "<<", "1", "1.0", "true", "~", "!!str <<", "'<<'"]))
+        kind = draw(st.sampled_from(["scalar", "map", "seq", "alias", "merge-list", "tagged"]))
+        if kind == "alias" and anchors:
+            value = "*" + draw(st.sampled_from(anchors))
+        elif kind == "map":
+            pairs = draw(st.lists(st.tuples(FLOW_SCALARS, FLOW_SCALARS), max_size=3))
+            value = "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
+        elif kind == "seq":
+            value = "[" + ", ".join(draw(st.lists(FLOW_SCALARS, max_size=3))) + "]"
+        elif kind == "merge-list" and anchors:
+            value = "[" + ", ".join("*" + a for a in draw(st.lists(st.sampled_from(anchors)))) + "]"
+        elif kind == "tagged":
+            tag = draw(st.sampled_from(["!!str", "!!int", "!!float", "!", "!foo", "!!map"]))
+            value = f"{tag} {draw(FLOW_SCALARS)}"
+        else:
+            value = draw(FLOW_SCALARS)
+        if kind in ("map", "seq") and draw(st.booleans()):
+            anchor = f"n{i}"
+            anchors.append(anchor)
+            value = f"&{anchor} {value}"
+        lines.append(f"{key}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=documents())
+def test_generated_documents_agree_with_psych(oracle: Oracle, text: str) -> None:
+    expected = normalize(oracle.ask({"op": "load", "text": text}))
+    assert ours(text) == expected, text
+
+
+@pytest.mark.parametrize(
+    "name", ["story.md", "_draft.md", ".hidden.md", "#temp.md", "~lock.md", "story.md~", "story."]
+)
+def test_entry_filter_agrees_with_jekyll(oracle: Oracle, name: str) -> None:
+    answer = oracle.ask({"op": "filtered", "name": name})
+    assert (not read_as_jekyll("_news/" + name, b"---\n---\n").skipped) is answer["read"], name
+
+
+#: Exotic tags and shapes, checked against Ruby only (tests/test_psych.py pins the usual ones).
+ORACLE_ONLY = [
+    'a: !!binary "aGVs bG8="',
+    'a: !!binary "aGVsbG8"',
+    'a: !!binary "!!!"',
+    'a: !ruby/hash-with-ivars {elements: {x: 1}, ivars: {"@a": 1}}',
+    "a: !ruby/hash-with-ivars:Foo {elements: {x: 1}}",
+    "a: !!omap [[a, b], {c: d}]",
+    "a: !!omap [a]",
+    "a: !!omap []",
+    "a: !ruby/encoding nope",
+    "a: !ruby/object {x: 1}",
+    "a: !ruby/exception {message: x}",
+    "a: !map:Foo {x: 1}",
+    "a: !ruby/hash:Hash {x: 1}",
+    "a: !ruby/marshalable:Foo {x: 1}",
+    "a: !str {str: x}",
+    "a: !!str {x: 1}",
+    "a: !ruby/object:Complex 1+2i",
+    "a: !ruby/object:Rational 1/2",
+    "a: !ruby/object:BigDecimal 1.5",
+    "a: !ruby/object:DateTime 2021-01-01 00:00:00",
+    "a: !ruby/symbol x",
+    "a: !ruby/symbolic x",
+    "a: !seq:Foo [1]",
+    "a: !ruby/struct:Foo {x: 1}",
+    "a: !!timestamp 2021-01-01",
+    "a: !!bool yes",
+    "a: !!int 0x1f",
+    "a: !!float 1,000.5",
+    "a: !!float 1_000",
+    "a: !!float .inf",
+    "a: !!float 2021-01-01 10:00:00 Z",
+    "a: !float 1",
+    "a: !!null ''",
+    "a: !!set [a]",
+    'a: "\\u00e9t\\u00e9"',
+    "a: yes\nb: Yes\nc: YES\nd: yES",
+    "a: 1e+3",
+    "a: 1.0e3",
+    "a: 1.5e+1_0",
+    "a: +1_000",
+    "a: -0b101",
+    "a: 0x_",
+    "a: 00:00",
+    "a: 1:2:3.4",
+    "a: -1:30",
+    "a: ::",
+    'a: :"quoted"',
+    "a: '2021-01-01 10:00:00'",
+    "a: 2021-01-01 10:00:00.",
+    "a: 2021-1-1 1:00:00 -0:30",
+    "a: 9999-12-31 23:59:59 -01:00",
+    "a: 2021-06-31",
+    "a: 2021-02-29",
+    "a: 2020-02-29",
+    "a: 1900-02-29",
+    "a: 1582-10-04",
+    "a: 1582-10-15",
+    "? !!binary aGVsbG8=\n: x\nhello: 1",
+    "? |\n  multi\n  line\n: x",
+    "a: &x !!str 3\nb: *x",
+    "a: !str {str: x, b: 1}",
+    "a: !str {b: 1}",
+    "a: !str {str: 1, b: 1}",
+    "a: !str {str: 1}",
+    "a: !str {}",
+    "a: !!str {str: [1], b: 2}",
+    "a: !str {str: x, <<: {c: 1}}",
+]
+
+
+@pytest.mark.parametrize("text", ORACLE_ONLY)
+def test_exotic_documents_agree_with_psych(oracle: Oracle, text: str) -> None:
+    assert ours(text) == normalize(oracle.ask({"op": "load", "text": text})), text
