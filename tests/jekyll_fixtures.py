@@ -479,6 +479,11 @@ FIXTURES: list[Fixture] = [
         _utf8(article("subfolder", "In a subfolder", published="true")),
         "a file in a subfolder of _news (its id has a /), published: true",
     ),
+    Fixture(
+        "_2021-03-07-underscore-draft.md",
+        _utf8(article("underscore", "A name Jekyll skips", published="true")),
+        "a name starting with '_': Jekyll's entry filter never reads it, published: true",
+    ),
 ]
 
 #: The fixtures dated in the future: the test builds them a second time with ``future: true``.
