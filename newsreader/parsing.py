@@ -237,6 +237,11 @@ def _load(data: bytes) -> tuple[dict[str, Any], str, bool]:
     return value, body, scanned
 
 
+#: A line inside the front matter that starts like a closing line (one regex pass is about
+#: twice as fast as two substring searches, which the list items' "\n  - " slow down).
+_INNER_MARKER = re.compile(r"\n(?:---|\.\.\.)")
+
+
 def _split_as_jekyll(source: str) -> bool:
     """True when Jekyll's front-matter pattern ends where ours did.
 
@@ -244,7 +249,7 @@ def _split_as_jekyll(source: str) -> bool:
     first one followed by any ASCII white space (a form feed, a lone carriage return...). With
     no line inside the front matter starting with either, both stop at the same line.
     """
-    return not (source.startswith(("---", "...")) or "\n---" in source or "\n..." in source)
+    return not (source.startswith(("---", "...")) or _INNER_MARKER.search(source))
 
 
 def parse_article(article_id: str, data: bytes, stamp: FileStamp) -> Article | BadFile:
