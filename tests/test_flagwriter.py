@@ -598,9 +598,11 @@ def test_read_only_file(tmp_path: Path) -> None:
 def test_permission_error_is_wrapped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "a.md", ARTICLE)
 
-    def refuse(src: Any, dst: Any) -> None:
+    def refuse(src: Any, dst: Any, **kwargs: Any) -> None:
         raise PermissionError(13, "Permission denied", str(dst))
 
+    # The fallback path (no RENAME_EXCHANGE) is the one that calls os.replace.
+    monkeypatch.setattr(flagwriter, "_renameat2", None)
     monkeypatch.setattr(flagwriter.os, "replace", refuse)
     with pytest.raises(WriteError, match=r"^permission denied: .*a\.md$"):
         set_published(path, True, None)
