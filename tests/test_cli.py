@@ -402,7 +402,16 @@ def test_publish_unpublish_undo_redo(tmp_path: Path) -> None:
     assert current(ALPHA_ID) == published_alpha
     result = run("undo", folder, "--json")
     assert_ok(result)
-    assert json_lines(result) == [{"id": ALPHA_ID, "from": True, "to": False, "dry_run": False}]
+    assert json_lines(result) == [
+        {
+            "id": ALPHA_ID,
+            "from": True,
+            "to": False,
+            "dry_run": False,
+            "from_text": "true",
+            "to_text": "false",
+        }
+    ]
     assert current(ALPHA_ID) == original[ALPHA_ID]
 
     # A failed change (unknown id) is reported and the rest is still done; exit 1.
@@ -420,7 +429,14 @@ def test_publish_unpublish_undo_redo(tmp_path: Path) -> None:
     result = run("publish", folder, "flow.md", "sub/delta.md", "--json")
     assert result.returncode == 1
     records = json_lines(result)
-    assert {"id": "sub/delta.md", "from": False, "to": True, "dry_run": False} in records
+    assert {
+        "id": "sub/delta.md",
+        "from": False,
+        "to": True,
+        "dry_run": False,
+        "from_text": "false",
+        "to_text": "true",
+    } in records
     assert [r["id"] for r in records if "error" in r] == ["flow.md"]
     assert current("flow.md") == original["flow.md"]
     assert current("sub/delta.md") == only_flag(

@@ -48,9 +48,9 @@ def test_record_creates_file_and_batch(path: Path) -> None:
     assert batch.label == "publish 3"
     assert journal.peek_undo() == batch
     assert journal.history() == [batch]
-    lines = path.read_text().splitlines()
-    assert len(lines) == 1
-    assert json.loads(lines[0])["op"] == "batch"
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [r["op"] for r in records] == ["begin", "file", "file", "file", "end"]
+    assert {r["n"] for r in records} == {1}
 
 
 def test_record_accepts_any_iterable(path: Path) -> None:
@@ -165,8 +165,9 @@ def test_truncated_last_line_is_tolerated(path: Path) -> None:
     journal = Journal(path)
     first = journal.record(ONE)
     whole = path.read_bytes()
+    first_line = whole[: whole.index(b"\n")]
     # A crash in the middle of the next append leaves half a line without its newline.
-    path.write_bytes(whole + whole[: len(whole) // 2].replace(b'"n":1', b'"n":2'))
+    path.write_bytes(whole + first_line[: len(first_line) // 2].replace(b'"n":1', b'"n":2'))
     reloaded = Journal(path)
     assert reloaded.history() == [first]
     second = reloaded.record(THREE)
@@ -221,6 +222,6 @@ def test_unreadable_journal_raises(tmp_path: Path) -> None:
 def test_unwritable_journal_raises(path: Path) -> None:
     journal = Journal(path)
     path.mkdir(parents=True)  # something else takes the name after loading
-    with pytest.raises(JournalError, match="cannot write journal"):
+    with pytest.raises(JournalError, match=r"cannot (read|write) journal"):
         journal.record(ONE)
     assert journal.peek_undo() is None  # nothing recorded in memory either
