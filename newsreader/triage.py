@@ -94,9 +94,9 @@ def _hex(data: bytes) -> str:
     return content_digest(data).hex()
 
 
-def _chunks(items: Sequence[Change], size: int = CHUNK) -> Iterator[Sequence[Change]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks(items: Sequence[Change]) -> Iterator[Sequence[Change]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
 
 
 class Triage:
