@@ -81,8 +81,8 @@ class TriageActions(MainScreenBase):
         self._queue_step("redo")
 
     def _queue_step(self, action: str) -> None:
-        # The journal names files by id: until the index holds them all, the step would fail
-        # on files not read yet and still be marked done in the journal.
+        # Undo and redo check each file on disk, not in the index; but the rows they reload
+        # would race the indexing batches, so they wait until the folder is read.
         if self.indexing:
             self.notify(f"Still reading the folder: {action} once it is indexed")
             return
