@@ -20,6 +20,9 @@ from textual.widgets import Input, Static
 
 from newsreader import paths
 from newsreader.config import Settings
+from newsreader.flagwriter import edit_flag, temp_name
+from newsreader.journal import Change, Journal
+from newsreader.model import content_digest
 from newsreader.samplegen import generate_corpus
 from newsreader.text import inert
 from newsreader.tui.app import make_app
@@ -401,6 +404,27 @@ async def test_journal_write_failure_is_reported_and_writer_lives_on(folder: Pat
         journal.rmdir()
         await pilot.press("j", "p")  # on B: the writer still takes jobs
         await wait_until(pilot, lambda: "published: false" in read(folder, B))
+
+
+async def test_start_recovers_a_batch_a_killed_process_left_open(folder: Path) -> None:
+    """A batch begun and never ended (its process was killed) is closed on start; u undoes it."""
+    original = (folder / A).read_bytes()
+    published = edit_flag(original, True)
+    tmp = temp_name()
+    journal = Journal(paths.journal_file(folder.resolve()))
+    with journal.locked():
+        number = journal.begin("publish")
+        digests = content_digest(original).hex(), content_digest(published).hex()
+        journal.intend(number, [Change(A, False, True, ("false", "true"), *digests, tmp)])
+    (folder / A).write_bytes(published)  # written, then killed before the journal's end
+    (folder / tmp).write_bytes(b"half")  # and the next file's temporary copy left behind
+    app = make_app(folder, Settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await wait_until(pilot, lambda: any("interrupted" in n for n in notifications(app)))
+        assert not (folder / tmp).exists()
+        await pilot.press("u")
+        await wait_until(pilot, lambda: (folder / A).read_bytes() == original)
 
 
 async def test_config_notices_and_bad_theme(folder: Path) -> None:
