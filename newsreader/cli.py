@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from newsreader import __version__, paths
 from newsreader.config import Settings, load_settings
+from newsreader.flagwriter import WriteError
 from newsreader.folder import FolderError, build_index
 from newsreader.index import SORT_KEYS, ArticleIndex, sort_articles
 from newsreader.journal import Change, Journal, JournalError
@@ -47,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _tolerant_stdout()
             return _run_command(args)
         return _run_app(args)
-    except (CliError, FolderError, QueryError, JournalError) as exc:
+    except (CliError, FolderError, QueryError, JournalError, WriteError) as exc:
         print(f"newsreader: {inert(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -521,7 +521,7 @@ class Folder:
         """
         path = self.root / rel
         with _errors(path), self._parent(rel) as (dir_fd, name):
-            if not os.access(name, os.W_OK, dir_fd=dir_fd, follow_symlinks=False):
+            if not os.access(name, os.W_OK, dir_fd=dir_fd):  # read() refused links
                 raise WriteError(f"permission denied: {path} is read-only")
             return _replace_at(dir_fd, name, tmp, data, expected, path)
 
