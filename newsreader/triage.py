@@ -25,6 +25,7 @@ from newsreader.flagwriter import (
     VanishedError,
     WriteError,
     edit_flag,
+    edit_flag_tokens,
     flag_token,
     set_flag_token,
     temp_name,
@@ -172,6 +173,7 @@ class Triage:
                 self.journal.intend(number, [w.change for w in ready])
                 for write in ready:
                     self._install(folder, write, outcome)
+                folder.sync()
             outcome.batch = self.journal.end(number, len(outcome.changed))
         return outcome
 
@@ -183,8 +185,7 @@ class Triage:
             if article is not None and state.stamp != article.stamp:
                 path = self.index.root / change.id
                 raise ConflictError(f"{path} changed on disk since it was read; reload it first")
-            data = edit_flag(state.data, change.new)
-            tokens = (flag_token(state.data), flag_token(data))
+            data, old, new = edit_flag_tokens(state.data, change.new)
         except WriteError as exc:
             outcome.failed.append(Failure(change.id, str(exc)))
             self.reload(change.id)
@@ -193,7 +194,8 @@ class Triage:
             outcome.unchanged.append(change.id)
             return None
         tmp = temp_name()
-        change = replace(change, tokens=tokens, before=_hex(state.data), after=_hex(data), tmp=tmp)
+        before, after = _hex(state.data), _hex(data)
+        change = replace(change, tokens=(old, new), before=before, after=after, tmp=tmp)
         return _Write(change, state, data, tmp)
 
     def _install(self, folder: Folder, write: _Write, outcome: Outcome) -> bool:
@@ -225,6 +227,7 @@ class Triage:
                     self.journal.intend_step(batch, do, [(w.change.id, w.tmp) for w in ready])
                 for write in ready:
                     self._install_step(folder, write, outcome)
+                folder.sync()
         if outcome.failed:
             # Left to do: a later undo finds the files done so far already reverted.
             if self.journal.open_operation() is not None:
@@ -297,7 +300,8 @@ class _FolderOrFail:
 
     def __enter__(self) -> Folder | None:
         try:
-            self._folder = Folder(self._root)
+            # One directory fsync per chunk, made before the journal records the chunk done.
+            self._folder = Folder(self._root, defer_dir_sync=True)
         except WriteError as exc:
             self._outcome.failed += [Failure(c.id, str(exc)) for c in self._changes]
         return self._folder

@@ -22,6 +22,7 @@ from newsreader.flagwriter import (
     VanishedError,
     WriteError,
     edit_flag,
+    edit_flag_tokens,
     flag_token,
     is_temp_name,
     read_with_stamp,
@@ -499,6 +500,16 @@ def test_token_round_trip(article: tuple[bytes, Any]) -> None:
     assert set_flag_token(data, token) == data
     for value in (True, False):
         assert set_flag_token(edit_flag(data, value), token) == data
+
+
+@SETTINGS
+@given(articles(), st.sampled_from([True, False, None]))
+def test_edit_flag_tokens_agrees_with_flag_token(
+    article: tuple[bytes, Any], value: bool | None
+) -> None:
+    data, _ = article
+    result = edit_flag(data, value)
+    assert edit_flag_tokens(data, value) == (result, flag_token(data), flag_token(result))
 
 
 @SETTINGS
