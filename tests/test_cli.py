@@ -455,3 +455,17 @@ def test_publish_unpublish_undo_redo(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         ["2021-01-01-alpha.md", "2021-02-01-beta.md", "gamma.txt", "sub", "flow.md"]
     )
+
+
+def test_undo_skips_a_file_changed_since_and_says_so(tmp_path: Path) -> None:
+    folder = _write(tmp_path / "news")
+    original = (folder / BETA_ID).read_bytes()
+    assert_ok(run("unpublish", folder, ALPHA_ID, BETA_ID))
+    edited = (folder / BETA_ID).read_bytes() + b"edited by hand\n"
+    (folder / BETA_ID).write_bytes(edited)
+    result = run("undo", folder)
+    assert result.returncode == 1
+    assert f"newsreader: skipped {BETA_ID}: changed on disk since" in result.stderr
+    assert "1 skipped" in result.stdout
+    assert (folder / BETA_ID).read_bytes() == edited != original
+    assert "nothing to undo" in run("undo", folder).stderr  # skipped is an answer: it is done
