@@ -15,9 +15,10 @@ from typing import Any, TextIO
 
 from newsreader import __version__, paths
 from newsreader.config import Settings, load_settings
+from newsreader.flagwriter import WriteError
 from newsreader.folder import FolderError, build_index
 from newsreader.index import SORT_KEYS, ArticleIndex, sort_articles
-from newsreader.journal import Journal, JournalError
+from newsreader.journal import Change, Journal, JournalError
 from newsreader.loader import load_detail
 from newsreader.model import Article, ArticleDetail, BadFile
 from newsreader.query import QueryError, parse_query
@@ -49,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _tolerant_stdout()
             return _run_command(args)
         return _run_app(args)
-    except (CliError, FolderError, QueryError, JournalError) as exc:
+    except (CliError, FolderError, QueryError, JournalError, WriteError) as exc:
         print(f"newsreader: {inert(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -276,22 +277,28 @@ def _report(out: TextIO, as_json: bool, verb: str, outcome: Outcome, dry_run: bo
     if as_json:
         forward = verb != "undo"
         for change in outcome.changed:
-            _emit(
-                out,
-                {
-                    "id": change.id,
-                    "from": change.old if forward else change.new,
-                    "to": change.new if forward else change.old,
-                    "dry_run": dry_run,
-                },
-            )
+            _emit(out, _change_json(change, forward, dry_run))
         for failure in outcome.failed:
             _emit(out, {"id": failure.id, "error": failure.message})
+        for skip in outcome.skipped:
+            _emit(out, {"id": skip.id, "skipped": skip.message})
     else:
         out.write("\n".join(outcome_lines(verb, outcome, dry_run=dry_run)) + "\n")
     for failure in outcome.failed:
         print(f"newsreader: {inert(failure.id)}: {inert(failure.message)}", file=sys.stderr)
-    return 1 if outcome.failed else 0
+    for skip in outcome.skipped:
+        print(f"newsreader: skipped {inert(skip.id)}: {inert(skip.message)}", file=sys.stderr)
+    return 1 if outcome.failed or outcome.skipped else 0
+
+
+def _change_json(change: Change, forward: bool, dry_run: bool) -> dict[str, Any]:
+    """``from``/``to``: what the flag means (null: no key); ``*_text``: its exact text."""
+    old, new = (change.old, change.new) if forward else (change.new, change.old)
+    item: dict[str, Any] = {"id": change.id, "from": old, "to": new, "dry_run": dry_run}
+    if change.tokens is not None:
+        before, after = change.tokens if forward else change.tokens[::-1]
+        item.update(from_text=before, to_text=after)
+    return item
 
 
 def _emit(out: TextIO, value: Any, indent: int | None = None) -> None:

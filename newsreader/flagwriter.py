@@ -8,35 +8,49 @@ says ``published: false`` or a body after the front matter are never touched. Af
 new front matter is loaded again and compared with the old one, so a bug here can refuse an edit
 but never corrupt a file.
 
-Writes are atomic (temporary file in the same folder, fsync, ``os.replace``) and refuse to
-proceed when the file changed on disk since the caller read it.
+Writes are atomic (a temporary ``.newsreader-<12 hex>.tmp`` in the same folder, fsync, then a
+``renameat2(RENAME_EXCHANGE)`` whose swapped-out file is checked, or a recheck and ``rename``
+where the swap is unsupported), go through the opened folder's directory descriptor, and refuse
+to proceed when the file changed on disk since the caller read it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import os
 import re
 import secrets
 import stat
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
+from newsreader import jekyll, psych
 from newsreader.model import FileStamp
 
 __all__ = [
     "ConflictError",
+    "FileState",
     "FlagEditError",
+    "Folder",
     "VanishedError",
     "WriteError",
     "edit_flag",
+    "edit_flag_tokens",
+    "flag_token",
+    "is_temp_name",
     "read_with_stamp",
+    "set_flag_token",
     "set_published",
     "stamp_of",
+    "temp_name",
+    "token_meaning",
 ]
 
 KEY = "published"
@@ -190,15 +204,27 @@ def _has_anchor(token: str) -> bool:
     return False
 
 
-def _replace_value(lines: list[_Line], key: yaml.Node, val: yaml.Node, value: bool) -> None:
+def _replace_value(lines: list[_Line], key: yaml.Node, val: yaml.Node, token: str) -> None:
     """Replace the value token on the key's line, keeping the comment and the line break."""
     start, stop = _value_span(lines, key, val)
     index = key.start_mark.line + 1
     line = lines[index]
-    token = _token(value)
     if start == stop and not line.text[:start].endswith((" ", "\t")):
         token = " " + token  # an empty value (`published:`): YAML needs a space after ':'
     lines[index] = _Line(line.text[:start] + token + line.text[stop:], line.end)
+
+
+def _set_value_text(lines: list[_Line], key: yaml.Node, val: yaml.Node, token: str) -> None:
+    """Put ``token`` in place of the value text as it is (undo: the exact old text)."""
+    start, stop = _value_span(lines, key, val)
+    index = key.start_mark.line + 1
+    text = lines[index].text
+    head = text[:start]
+    if not token and head.endswith(" ") and head[:-1].endswith(":") and not text[stop:]:
+        head = head[:-1]  # `published:` had no value: the space came with the value we wrote
+    elif token and start == stop and not head.endswith((" ", "\t")):
+        token = " " + token
+    lines[index] = _Line(head + token + text[stop:], lines[index].end)
 
 
 def _remove_line(lines: list[_Line], key: yaml.Node, val: yaml.Node) -> None:
@@ -211,7 +237,7 @@ def _remove_line(lines: list[_Line], key: yaml.Node, val: yaml.Node) -> None:
 
 
 def _insert_line(
-    lines: list[_Line], pairs: list[tuple[yaml.Node, yaml.Node]], close: int, value: bool
+    lines: list[_Line], pairs: list[tuple[yaml.Node, yaml.Node]], close: int, token: str
 ) -> None:
     """Insert ``published: <value>`` after ``heat``'s value, else before the closing ``---``."""
     at = close
@@ -226,11 +252,11 @@ def _insert_line(
     indent = " " * pairs[0][0].start_mark.column if pairs else ""
     before = lines[at - 1].end
     end_of_line = before if before == "\r\n" else "\n"
-    lines.insert(at, _Line(f"{indent}{KEY}: {_token(value)}", end_of_line))
+    lines.insert(at, _Line(f"{indent}{KEY}: {token}".rstrip(" "), end_of_line))
 
 
-def _check(old: Any, new_yaml: str, value: bool | None) -> None:
-    """Refuse unless the new front matter equals the old one except for ``published``."""
+def _check(old: Any, new_yaml: str, wanted: Any) -> None:
+    """Refuse unless the new front matter equals the old one except ``published`` == ``wanted``."""
     try:
         new = yaml.load(new_yaml, Loader=yaml.CSafeLoader)
     except (yaml.YAMLError, ValueError, TypeError) as exc:
@@ -238,10 +264,46 @@ def _check(old: Any, new_yaml: str, value: bool | None) -> None:
     old_rest = {k: v for k, v in (old or {}).items() if k != KEY}
     new_map = new if isinstance(new, dict) else {}
     new_rest = {k: v for k, v in new_map.items() if k != KEY}
-    wanted = _MISSING if value is None else value
-    # repr() rather than ==, so that a NaN value compares equal to itself.
-    if new_map.get(KEY, _MISSING) is not wanted or repr(old_rest) != repr(new_rest):
+    got = new_map.get(KEY, _MISSING)
+    # repr() rather than ==, so that a NaN value compares equal to itself; `is` for booleans,
+    # so that 1 is not taken for true.
+    same = got is wanted or (type(got) is type(wanted) and repr(got) == repr(wanted))
+    if not same or repr(old_rest) != repr(new_rest):
         raise FlagEditError("edit refused: the result would change more than the flag")
+
+
+@dataclass(slots=True)
+class _Parsed:
+    """A file's lines, split around its front matter, with the ``published`` key located."""
+
+    bom: str
+    lines: list[_Line]
+    close: int
+    pairs: list[tuple[yaml.Node, yaml.Node]]
+    old: Any
+    found: tuple[yaml.Node, yaml.Node] | None
+
+    def result(self, count: int, wanted: Any) -> bytes:
+        """The edited file, after checking that only the flag changed (``count``: old length)."""
+        # The edit added or removed at most one line, all of it before the closing '---'.
+        _check(self.old, _join(self.lines[1 : self.close + len(self.lines) - count]), wanted)
+        return (self.bom + _join(self.lines)).encode("utf-8")
+
+
+def _parse(data: bytes) -> _Parsed:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FlagEditError(f"file is not valid UTF-8 (byte {exc.start})") from exc
+    bom = _BOM if text.startswith(_BOM) else ""
+    lines = _split_lines(text[len(bom) :])
+    close = _front_matter(lines)
+    pairs, old = _compose(_join(lines[1:close]))
+    found = [(key, val) for key, val in pairs if _is_key(key, KEY)]
+    if len(found) > 1:
+        lines_at = ", ".join(str(key.start_mark.line + 2) for key, _ in found)
+        raise FlagEditError(f"duplicate top-level '{KEY}' keys (lines {lines_at})")
+    return _Parsed(bom, lines, close, pairs, old, found[0] if found else None)
 
 
 def edit_flag(data: bytes, value: bool | None) -> bytes:
@@ -252,34 +314,99 @@ def edit_flag(data: bytes, value: bool | None) -> bytes:
     bytes are returned unchanged. Raises :class:`FlagEditError` when the file cannot be edited
     safely.
     """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise FlagEditError(f"file is not valid UTF-8 (byte {exc.start})") from exc
-    bom = _BOM if text.startswith(_BOM) else ""
-    lines = _split_lines(text[len(bom) :])
-    close = _front_matter(lines)
-    count = len(lines)
-    pairs, old = _compose(_join(lines[1:close]))
-    found = [(key, val) for key, val in pairs if _is_key(key, KEY)]
-    if len(found) > 1:
-        lines_at = ", ".join(str(key.start_mark.line + 2) for key, _ in found)
-        raise FlagEditError(f"duplicate top-level '{KEY}' keys (lines {lines_at})")
-    if found:
-        key, val = found[0]
+    return edit_flag_tokens(data, value)[0]
+
+
+def edit_flag_tokens(data: bytes, value: bool | None) -> tuple[bytes, str | None, str | None]:
+    """:func:`edit_flag`, also returning the flag's exact text before and after (None: no key).
+
+    One parse instead of three (:func:`flag_token` on both sides): the journal needs both.
+    """
+    parsed = _parse(data)
+    lines, count = parsed.lines, len(parsed.lines)
+    old = None
+    if parsed.found:
+        key, val = parsed.found
+        start, stop = _value_span(lines, key, val)
+        old = lines[key.start_mark.line + 1].text[start:stop]
         if value is None:
             _remove_line(lines, key, val)
         elif _holds(val, value):
-            return data
+            return data, old, old
         else:
-            _replace_value(lines, key, val, value)
+            _replace_value(lines, key, val, _token(value))
     elif value is None:
+        return data, None, None
+    else:
+        _insert_line(lines, parsed.pairs, parsed.close, _token(value))
+    new = None if value is None else _token(value)
+    return parsed.result(count, _MISSING if value is None else value), old, new
+
+
+def flag_token(data: bytes) -> str | None:
+    """The exact text of the top-level ``published`` value (``yes``, ``"false"``, ``~``...).
+
+    None when the key is missing; an empty string for ``published:`` with no value. Raises
+    :class:`FlagEditError` for anything :func:`edit_flag` would refuse to edit.
+    """
+    parsed = _parse(data)
+    if parsed.found is None:
+        return None
+    key, val = parsed.found
+    start, stop = _value_span(parsed.lines, key, val)
+    return parsed.lines[key.start_mark.line + 1].text[start:stop]
+
+
+def set_flag_token(data: bytes, token: str | None) -> bytes:
+    """Return ``data`` with the ``published`` value text set to ``token`` exactly (None: no key).
+
+    The inverse of :func:`flag_token`: undo writes back the very bytes a file had, not only
+    their meaning. Every other byte is kept, and the result is checked like :func:`edit_flag`'s.
+    """
+    if token is not None and ("\n" in token or "\r" in token):
+        raise FlagEditError(f"unsupported '{KEY}' value: it spans more than one line")
+    parsed = _parse(data)
+    lines, count = parsed.lines, len(parsed.lines)
+    if parsed.found:
+        key, val = parsed.found
+        if token is None:
+            _remove_line(lines, key, val)
+        else:
+            _set_value_text(lines, key, val, token)
+    elif token is None:
         return data
     else:
-        _insert_line(lines, pairs, close, value)
-    # The edit added or removed at most one line, all of it before the closing '---'.
-    _check(old, _join(lines[1 : close + len(lines) - count]), value)
-    return (bom + _join(lines)).encode("utf-8")
+        _insert_line(lines, parsed.pairs, parsed.close, token)
+    return parsed.result(count, _MISSING if token is None else _token_value(token))
+
+
+def _token_value(token: str) -> Any:
+    """What YAML makes of a value token (refusing tokens that are not one plain value)."""
+    try:
+        loaded = yaml.load(f"{KEY}: {token}", Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
+        raise FlagEditError(f"unsupported '{KEY}' value: {_one_line(exc)}") from exc
+    if not isinstance(loaded, dict) or len(loaded) != 1 or _has_anchor(token):
+        raise FlagEditError(f"unsupported '{KEY}' value: {token!r}")
+    return loaded[KEY]
+
+
+def token_meaning(token: str | None) -> bool | None:
+    """What a flag token means to Jekyll, read by Psych's rules (None: no key).
+
+    False for what hides a page (``false`` and ``no``/``off`` in any letter case, and null:
+    ``~``, ``null``, nothing); True for anything else, including a token Psych refuses, since
+    Jekyll then publishes the page with no front matter.
+    """
+    if token is None:
+        return None
+    try:
+        loaded = psych.safe_load(f"{KEY}: {token}\n")
+    except psych.PsychError:
+        return True
+    if not isinstance(loaded, psych.RubyHash):
+        return True
+    return jekyll.renders(loaded.get_str(KEY), True)
 
 
 def _holds(val: yaml.Node, value: bool) -> bool:
@@ -292,17 +419,177 @@ def _holds(val: yaml.Node, value: bool) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
-# The atomic write
+# The atomic write, through the opened folder's descriptor
+
+TEMP_PREFIX = ".newsreader-"
+TEMP_SUFFIX = ".tmp"
+_TEMP = re.compile(r"\.newsreader-[0-9a-f]{12}\.tmp")
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def set_published(path: Path, value: bool | None, expected: FileStamp | None) -> FileStamp:
-    """Set the ``published`` flag of the file at ``path`` atomically; return its new stamp.
+def temp_name() -> str:
+    """A fresh temporary file name: short enough for any folder, and recognisably this app's."""
+    return f"{TEMP_PREFIX}{secrets.token_hex(6)}{TEMP_SUFFIX}"
 
-    With ``expected``, refuse (:class:`ConflictError`) if the file is not exactly what was read.
-    Nothing is written when the flag already has the value. Symbolic links are refused.
-    """
+
+def is_temp_name(name: str) -> bool:
+    """True for a name :func:`temp_name` could have made."""
+    return _TEMP.fullmatch(name) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """A regular file as read for an edit: its bytes, stamp, stat and extended attributes."""
+
+    data: bytes
+    stamp: FileStamp
+    stat: os.stat_result
+    xattrs: tuple[tuple[str, bytes], ...] = ()
+
+
+def _load_renameat2() -> Callable[..., int] | None:
+    if sys.platform != "linux":
+        return None
     try:
-        return _set_published(path, value, expected)
+        function: Any = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # glibc before 2.28, or another libc
+        return None
+    int_, path = ctypes.c_int, ctypes.c_char_p
+    function.argtypes = (int_, path, int_, path, ctypes.c_uint)
+    function.restype = ctypes.c_int
+    return cast(Callable[..., int], function)
+
+
+_renameat2 = _load_renameat2()
+
+
+def _exchange(dir_fd: int, first: str, second: str) -> bool:
+    """Swap two names atomically; False when the system or file system cannot."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(dir_fd, os.fsencode(first), dir_fd, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _UNSUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), second)
+
+
+def _before_install() -> None:
+    """Called between the temporary file's fsync and its rename (a hook for race tests)."""
+
+
+class Folder:
+    """An opened article folder: every read and write goes through its directory descriptor.
+
+    Each path component below the folder is opened from its parent's descriptor with
+    ``O_NOFOLLOW``, so a sub-folder swapped for a symbolic link cannot redirect a write outside
+    the folder, and a renamed folder keeps being the one written to.
+    """
+
+    def __init__(self, root: Path, *, defer_dir_sync: bool = False) -> None:
+        """Open ``root`` (raises :class:`WriteError` when it cannot be opened).
+
+        With ``defer_dir_sync`` the renames are made durable by :meth:`sync`, once for many
+        files, instead of one directory fsync per file (half of a batch's fsyncs). The caller
+        must call :meth:`sync` before it journals the files as done.
+        """
+        self.root = root
+        self._defer = defer_dir_sync
+        self._unsynced: set[str] = set()
+        with _errors(root):
+            self._fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+
+    def sync(self) -> None:
+        """Make the renames of deferred writes durable (fsync each folder written to)."""
+        for parent in sorted(self._unsynced):
+            # _parent opens the folder holding a file: name any file in it ("" is the root).
+            inside = f"{parent}/x" if parent else "x"
+            with contextlib.suppress(OSError, WriteError), self._parent(inside) as (fd, _):
+                os.fsync(fd)
+        self._unsynced.clear()
+
+    def close(self) -> None:
+        """Close the folder's descriptor."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __enter__(self) -> Folder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _parent(self, rel: str) -> Iterator[tuple[int, str]]:
+        """The descriptor of the folder holding ``rel``, and the file's own name in it."""
+        *dirs, name = rel.split("/")
+        if any(part in ("", ".", "..") for part in (*dirs, name)):
+            raise WriteError(f"not a path inside the folder: {rel}")
+        fd = self._fd
+        try:
+            for part in dirs:
+                try:
+                    fd = _open_dir(part, fd, self._fd)
+                except OSError as exc:
+                    if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                        raise WriteError(
+                            f"refusing to write through a symbolic link: {self.root / rel}"
+                        ) from exc
+                    raise
+            yield fd, name
+        finally:
+            if fd != self._fd:
+                os.close(fd)
+
+    def read(self, rel: str) -> FileState:
+        """Read the regular file ``rel`` (never through a symbolic link)."""
+        path = self.root / rel
+        with _errors(path), self._parent(rel) as (dir_fd, name):
+            return _read_at(dir_fd, name, path)
+
+    def write(self, rel: str, data: bytes, expected: FileState, tmp: str) -> FileStamp:
+        """Replace ``rel`` with ``data`` via the temporary file ``tmp``; return the new stamp.
+
+        Refuses (:class:`ConflictError`, nothing changed) unless the file replaced is exactly
+        ``expected``. Owner, mode and extended attributes are kept where the process may.
+        """
+        path = self.root / rel
+        with _errors(path), self._parent(rel) as (dir_fd, name):
+            if not os.access(name, os.W_OK, dir_fd=dir_fd):  # read() refused links
+                raise WriteError(f"permission denied: {path} is read-only")
+            stamp = _replace_at(dir_fd, name, tmp, data, expected, path, sync=not self._defer)
+        if self._defer:
+            self._unsynced.add(rel.rpartition("/")[0])
+        return stamp
+
+    def remove_temp(self, rel: str, tmp: str) -> bool:
+        """Remove this app's temporary file ``tmp`` next to ``rel``; False if it was not there."""
+        if not is_temp_name(tmp):
+            raise ValueError(f"not a temporary file name of this app: {tmp!r}")
+        try:
+            with self._parent(rel) as (dir_fd, _):
+                os.unlink(tmp, dir_fd=dir_fd)
+        except (OSError, WriteError):
+            return False
+        return True
+
+
+def _open_dir(name: str, dir_fd: int, root_fd: int) -> int:
+    fd = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+    if dir_fd != root_fd:
+        os.close(dir_fd)
+    return fd
+
+
+@contextlib.contextmanager
+def _errors(path: Path) -> Iterator[None]:
+    """Turn OS errors into one-line :class:`WriteError` messages naming ``path``."""
+    try:
+        yield
     except FileNotFoundError as exc:
         raise VanishedError(f"file vanished: {path}") from exc
     except PermissionError as exc:
@@ -311,70 +598,97 @@ def set_published(path: Path, value: bool | None, expected: FileStamp | None) ->
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
-def _set_published(path: Path, value: bool | None, expected: FileStamp | None) -> FileStamp:
-    data, stamp, st = _read_regular(path)
-    if expected is not None and stamp != expected:
-        raise ConflictError(f"{path} changed on disk since it was read; reload it first")
-    new = edit_flag(data, value)
-    if new == data:
-        return stamp
-    if not os.access(path, os.W_OK):
-        raise WriteError(f"permission denied: {path} is read-only")
-    return _replace_atomically(path, new, st, lambda: _unchanged(path, stamp))
-
-
-def _read_regular(path: Path) -> tuple[bytes, FileStamp, os.stat_result]:
-    """Read a regular file, never through a symbolic link."""
-    st = os.lstat(path)
+def _read_at(dir_fd: int, name: str, path: Path) -> FileState:
+    st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
     if stat.S_ISLNK(st.st_mode):
         raise WriteError(f"refusing to write through a symbolic link: {path}")
     if not stat.S_ISREG(st.st_mode):
         raise WriteError(f"not a regular file: {path}")
     try:
-        data, stamp = _read(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
     except OSError as exc:
-        # ELOOP: the path became a link between lstat and open.
-        if os.path.islink(path):
+        if exc.errno == errno.ELOOP:  # it became a link between the stat and the open
             raise WriteError(f"refusing to write through a symbolic link: {path}") from exc
         raise
-    return data, stamp, st
+    with open(fd, "rb", closefd=True) as handle:
+        st = os.fstat(handle.fileno())
+        data = handle.read()
+        xattrs = _xattrs(handle.fileno())
+    return FileState(data, stamp_of(data, st), st, xattrs)
 
 
-def _unchanged(path: Path, stamp: FileStamp) -> None:
-    """Raise ConflictError unless the file on disk still has ``stamp``."""
-    current = _read_regular(path)[1]
-    if current != stamp:
-        raise ConflictError(f"{path} changed on disk while it was being written; reload it")
+def _xattrs(fd: int) -> tuple[tuple[str, bytes], ...]:
+    try:
+        return tuple((name, os.getxattr(fd, name)) for name in os.listxattr(fd))
+    except OSError:  # unsupported here, or not allowed: nothing to keep
+        return ()
 
 
-def _replace_atomically(
-    path: Path, data: bytes, st: os.stat_result, recheck: Callable[[], None]
+def _replace_at(
+    dir_fd: int, name: str, tmp: str, data: bytes, expected: FileState, path: Path, *, sync: bool
 ) -> FileStamp:
-    """Write ``data`` to a temporary sibling, then rename it over ``path``."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(tmp, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(tmp, flags, 0o600, dir_fd=dir_fd)
     try:
         try:
-            _keep_owner(fd, st)  # before fchmod: a chown may clear set-id bits
-            os.fchmod(fd, stat.S_IMODE(st.st_mode))
+            _keep_owner(fd, expected.stat)  # before fchmod: a chown may clear set-id bits
+            os.fchmod(fd, stat.S_IMODE(expected.stat.st_mode))
+            for key, value in expected.xattrs:
+                with contextlib.suppress(OSError):
+                    os.setxattr(fd, key, value)
             _write_all(fd, data)
             os.fsync(fd)
-            new_stat = os.fstat(fd)
         finally:
             os.close(fd)
-        recheck()
-        os.replace(tmp, path)
+        _before_install()
+        _install(dir_fd, name, tmp, expected, path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            os.unlink(tmp, dir_fd=dir_fd)
         raise
-    _fsync_dir(path.parent)
-    # Stat after the rename: some file systems settle mtime on close. Should another writer
-    # have replaced the file meanwhile, our digest will not match theirs on the next write.
-    with contextlib.suppress(OSError):
-        new_stat = os.lstat(path)
-    return stamp_of(data, new_stat)
+    if sync:
+        with contextlib.suppress(OSError):
+            os.fsync(dir_fd)  # make the rename durable
+    # Stat after the rename: some file systems settle mtime on close.
+    return stamp_of(data, os.stat(name, dir_fd=dir_fd, follow_symlinks=False))
+
+
+def _install(dir_fd: int, name: str, tmp: str, expected: FileState, path: Path) -> None:
+    """Put ``tmp`` in place of ``name`` unless ``name`` is no longer the file ``expected``.
+
+    With ``RENAME_EXCHANGE`` the check is made on what the swap took out: an edit made up to
+    the swap is found in it and put back, so no moment is left in which it could be lost. Where
+    the swap is not supported, the file is checked just before a plain rename.
+    """
+    if _exchange(dir_fd, tmp, name):
+        try:
+            swapped_out = _read_at(dir_fd, tmp, path)
+        except (OSError, WriteError):
+            swapped_out = None
+        if swapped_out is None or swapped_out.stamp != expected.stamp:
+            _exchange(dir_fd, tmp, name)  # put their file back; ours is removed by the caller
+            raise ConflictError(f"{path} changed on disk while it was being written; reload it")
+        os.unlink(tmp, dir_fd=dir_fd)
+        return
+    if _read_at(dir_fd, name, path).stamp != expected.stamp:
+        raise ConflictError(f"{path} changed on disk while it was being written; reload it")
+    os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+
+
+def set_published(path: Path, value: bool | None, expected: FileStamp | None) -> FileStamp:
+    """Set the ``published`` flag of the file at ``path`` atomically; return its new stamp.
+
+    With ``expected``, refuse (:class:`ConflictError`) if the file is not exactly what was read.
+    Nothing is written when the flag already has the value. Symbolic links are refused.
+    """
+    with Folder(path.parent) as folder:
+        state = folder.read(path.name)
+        if expected is not None and state.stamp != expected:
+            raise ConflictError(f"{path} changed on disk since it was read; reload it first")
+        new = edit_flag(state.data, value)
+        if new == state.data:
+            return state.stamp
+        return folder.write(path.name, new, state, temp_name())
 
 
 def _keep_owner(fd: int, st: os.stat_result) -> None:
@@ -389,17 +703,3 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable; best effort, since not every platform can open a directory."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

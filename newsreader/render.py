@@ -13,6 +13,7 @@ from newsreader.model import Article, ArticleDetail
 from newsreader.text import inert
 
 if TYPE_CHECKING:
+    from newsreader.journal import Change
     from newsreader.triage import Outcome
 
 
@@ -202,16 +203,31 @@ def outcome_lines(verb: str, outcome: Outcome, dry_run: bool = False) -> list[st
     prefix = "would " if dry_run else ""
     lines = []
     for change in outcome.changed:
-        old, new = (change.old, change.new) if forward else (change.new, change.old)
-        lines.append(f"{prefix}{verb} {inert(change.id)}: {_flag(old)} -> {_flag(new)}")
+        old, new = _flag_texts(change)
+        old, new = (old, new) if forward else (new, old)
+        lines.append(f"{prefix}{verb} {inert(change.id)}: {old} -> {new}")
     for failure in outcome.failed:
         lines.append(f"failed {inert(failure.id)}: {inert(failure.message)}")
+    for skip in outcome.skipped:
+        lines.append(f"skipped {inert(skip.id)}: {inert(skip.message)}")
     n = len(outcome.changed)
+    skipped = f", {len(outcome.skipped)} skipped" if outcome.skipped else ""
     lines.append(
         f"{prefix}{verb}: {n} changed, {len(outcome.unchanged)} unchanged, "
-        f"{len(outcome.failed)} failed"
+        f"{len(outcome.failed)} failed{skipped}"
     )
     return lines
+
+
+def _flag_texts(change: Change) -> tuple[str, str]:
+    """The flag's exact text before and after, when known (else what it meant)."""
+    if change.tokens is None:
+        return _flag(change.old), _flag(change.new)
+    return _token(change.tokens[0]), _token(change.tokens[1])
+
+
+def _token(token: str | None) -> str:
+    return "(no key)" if token is None else inert(token) or "(empty)"
 
 
 def _flag(value: bool | None) -> str:

@@ -3,24 +3,47 @@
 Both the CLI and the app go through :class:`Triage`, so every change is written the same safe
 way, journalled the same way and undoable from either. After every write (or refusal) the article
 is re-read from disk, so the index always shows what the file really holds.
+
+The journal is written ahead: each chunk of files is recorded (exact old and new flag text,
+content digests before and after, the temporary name) and fsynced before any of them is written,
+all under the journal's lock, so a process killed mid-batch leaves a batch that one undo reverts
+exactly. Undo and redo only write over a file that is still what the journal says it left; a file
+changed since is skipped and reported, never overwritten.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from newsreader import site as site_rules
-from newsreader.flagwriter import WriteError, set_published
+from newsreader.flagwriter import (
+    ConflictError,
+    FileState,
+    FlagEditError,
+    Folder,
+    VanishedError,
+    WriteError,
+    edit_flag,
+    edit_flag_tokens,
+    flag_token,
+    set_flag_token,
+    temp_name,
+    token_meaning,
+)
 from newsreader.index import ArticleIndex
-from newsreader.journal import Batch, Change, Journal
+from newsreader.journal import Batch, Change, Journal, OpenOperation
 from newsreader.loader import VANISHED, load_file
-from newsreader.model import Article, BadFile
+from newsreader.model import Article, BadFile, content_digest
+
+#: Files whose intents are journalled with one write and fsync before any of them is written.
+CHUNK = 64
 
 
 @dataclass(slots=True)
 class Failure:
-    """A change that could not be made."""
+    """A change that could not be made (or, in ``Outcome.skipped``, was left alone on purpose)."""
 
     id: str
     message: str
@@ -34,11 +57,13 @@ class Outcome:
     unchanged: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     batch: Batch | None = None
+    #: Undo/redo: files changed on disk since the batch, left as they are.
+    skipped: list[Failure] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True when nothing failed."""
-        return not self.failed
+        """True when nothing failed and nothing was skipped."""
+        return not self.failed and not self.skipped
 
 
 def flag_state(article: Article) -> bool | None:
@@ -47,9 +72,10 @@ def flag_state(article: Article) -> bool | None:
 
 
 def _restore_value(article: Article) -> bool | None:
-    # A non-boolean flag cannot be written back as it was: restore its meaning instead.
+    # What the flag means to Jekyll (a non-boolean one: its truth, null hides); the journal
+    # also keeps its exact text, which is what undo writes back.
     if article.has_flag and article.flag is None:
-        return True
+        return article.renders
     return flag_state(article)
 
 
@@ -58,6 +84,29 @@ def _already(article: Article, published: bool) -> bool:
     if published:
         return article.published
     return not article.renders and not article.site_problem
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    """One file about to be written: the change (as journalled), what was read, the new bytes."""
+
+    change: Change
+    state: FileState
+    data: bytes
+    tmp: str
+
+
+class _Skip(Exception):
+    """Undo/redo leaves this file as it is; the message says why."""
+
+
+def _hex(data: bytes) -> str:
+    return content_digest(data).hex()
+
+
+def _chunks(items: Sequence[Change]) -> Iterator[Sequence[Change]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
 
 
 class Triage:
@@ -95,60 +144,164 @@ class Triage:
         return f"the app cannot read this file safely ({bad.describe()}); {bad.site_words}"
 
     def set_published(self, ids: Iterable[str], published: bool, label: str = "") -> Outcome:
-        """Set the flag on every article named; record the changes made as one batch."""
+        """Set the flag on every article named; journal the changes made as one batch."""
         ids = list(dict.fromkeys(ids))
-        changes, missing = self.plan(ids, published)
-        outcome = self._apply(changes, forward=True)
+        verb = "publish" if published else "unpublish"
+        with self.journal.locked():
+            self.recover()
+            changes, missing = self.plan(ids, published)
+            outcome = self._publish(changes, label or verb)
         outcome.failed[:0] = missing
         planned = {c.id for c in changes} | {f.id for f in missing}
-        outcome.unchanged = [i for i in ids if i not in planned and i in self.index]
-        if outcome.changed:
-            verb = "publish" if published else "unpublish"
-            outcome.batch = self.journal.record(outcome.changed, label or verb)
+        outcome.unchanged += [i for i in ids if i not in planned and i in self.index]
         return outcome
 
     def undo(self) -> Outcome | None:
         """Revert the last batch (None when there is nothing to undo)."""
-        batch = self.journal.peek_undo()
-        if batch is None:
-            return None
-        outcome = self._apply(list(batch.changes), forward=False)
-        self.journal.mark_undone(batch)
-        outcome.batch = batch
-        return outcome
+        with self.journal.locked():
+            self.recover()
+            batch = self.journal.peek_undo()
+            return None if batch is None else self._step(batch, forward=False)
 
     def redo(self) -> Outcome | None:
         """Re-apply the last undone batch (None when there is nothing to redo)."""
-        batch = self.journal.peek_redo()
-        if batch is None:
-            return None
-        outcome = self._apply(list(batch.changes), forward=True)
-        self.journal.mark_redone(batch)
-        outcome.batch = batch
-        return outcome
+        with self.journal.locked():
+            self.recover()
+            batch = self.journal.peek_redo()
+            return None if batch is None else self._step(batch, forward=True)
 
-    def _apply(self, changes: list[Change], *, forward: bool) -> Outcome:
+    def recover(self) -> OpenOperation | None:
+        """Close in the journal an operation whose process died, removing its temporary files.
+
+        An interrupted batch becomes the next undo. Every action does this first; the CLI and
+        the app also do it when they open a folder.
+        """
+        with self.journal.locked():
+            if self.journal.open_operation() is None:
+                return None
+            with Folder(self.index.root) as folder:
+                return self.journal.recover(folder.remove_temp)
+
+    # ------------------------------------------------------------------------------ batches
+
+    def _publish(self, changes: list[Change], label: str) -> Outcome:
         outcome = Outcome()
-        for change in changes:
-            value = change.new if forward else change.old
-            error = self._write(change.id, value)
-            if error:
-                outcome.failed.append(Failure(change.id, error))
-            else:
-                outcome.changed.append(change)
+        if not changes:
+            return outcome
+        with self._folder(changes, outcome) as folder:
+            if folder is None:
+                return outcome
+            number = self.journal.begin(label)
+            for chunk in _chunks(changes):
+                ready = [w for c in chunk if (w := self._prepare(folder, c, outcome))]
+                # Intent before change: if this cannot be journalled, none of them is written.
+                self.journal.intend(number, [w.change for w in ready])
+                for write in ready:
+                    self._install(folder, write, outcome)
+                folder.sync()
+            outcome.batch = self.journal.end(number, len(outcome.changed))
         return outcome
 
-    def _write(self, article_id: str, value: bool | None) -> str | None:
-        article = self.index.get(article_id)
-        if article is None:
-            return "no such article"
+    def _prepare(self, folder: Folder, change: Change, outcome: Outcome) -> _Write | None:
+        """Read the file and work out its new bytes; None (and a failure) when it cannot be."""
+        article = self.index.get(change.id)
         try:
-            set_published(self.index.root / article_id, value, article.stamp)
+            state = folder.read(change.id)
+            if article is not None and state.stamp != article.stamp:
+                path = self.index.root / change.id
+                raise ConflictError(f"{path} changed on disk since it was read; reload it first")
+            data, old, new = edit_flag_tokens(state.data, change.new)
         except WriteError as exc:
-            return str(exc)
+            outcome.failed.append(Failure(change.id, str(exc)))
+            self.reload(change.id)
+            return None
+        if data == state.data:
+            outcome.unchanged.append(change.id)
+            return None
+        tmp = temp_name()
+        before, after = _hex(state.data), _hex(data)
+        meaning = token_meaning(old)
+        change = replace(
+            change, old=meaning, tokens=(old, new), before=before, after=after, tmp=tmp
+        )
+        return _Write(change, state, data, tmp)
+
+    def _install(self, folder: Folder, write: _Write, outcome: Outcome) -> bool:
+        """Write one prepared file; on failure, say why."""
+        article_id = write.change.id
+        try:
+            folder.write(article_id, write.data, write.state, write.tmp)
+        except WriteError as exc:
+            outcome.failed.append(Failure(article_id, str(exc)))
+            return False
         finally:
             self.reload(article_id)
-        return None
+        outcome.changed.append(write.change)
+        return True
+
+    # ------------------------------------------------------------------------------ undo, redo
+
+    def _step(self, batch: Batch, *, forward: bool) -> Outcome:
+        """Undo (or redo) ``batch``; the journal marks it only when no write failed."""
+        do = "redo" if forward else "undo"
+        outcome = Outcome(batch=batch)
+        changes = list(batch.changes)
+        with self._folder(changes, outcome) as folder:
+            if folder is None:
+                return outcome
+            for chunk in _chunks(changes):
+                ready = [w for c in chunk if (w := self._prepare_step(folder, c, forward, outcome))]
+                if ready:
+                    self.journal.intend_step(batch, do, [(w.change.id, w.tmp) for w in ready])
+                for write in ready:
+                    self._install_step(folder, write, outcome)
+                folder.sync()
+        if outcome.failed:
+            # Left to do: a later undo finds the files done so far already reverted.
+            if self.journal.open_operation() is not None:
+                self.journal.close_step(batch.number)
+        elif forward:
+            self.journal.mark_redone(batch)
+        else:
+            self.journal.mark_undone(batch)
+        return outcome
+
+    def _prepare_step(
+        self, folder: Folder, change: Change, forward: bool, outcome: Outcome
+    ) -> _Write | None:
+        try:
+            state = folder.read(change.id)
+            data = _step_bytes(state.data, change, forward)
+        except (_Skip, VanishedError, FlagEditError) as exc:
+            outcome.skipped.append(Failure(change.id, f"{exc}; left as is"))
+            self.reload(change.id)
+            return None
+        except WriteError as exc:
+            outcome.failed.append(Failure(change.id, str(exc)))
+            self.reload(change.id)
+            return None
+        if data is None:
+            outcome.unchanged.append(change.id)  # already so: the write never happened or
+            self.reload(change.id)  # a killed undo made it; either way it is done
+            return None
+        return _Write(change, state, data, temp_name())
+
+    def _install_step(self, folder: Folder, write: _Write, outcome: Outcome) -> None:
+        try:
+            folder.write(write.change.id, write.data, write.state, write.tmp)
+        except ConflictError as exc:
+            outcome.skipped.append(Failure(write.change.id, f"{exc}; left as is"))
+        except WriteError as exc:
+            outcome.failed.append(Failure(write.change.id, str(exc)))
+        else:
+            outcome.changed.append(write.change)
+        finally:
+            self.reload(write.change.id)
+
+    # ------------------------------------------------------------------------------ helpers
+
+    def _folder(self, changes: list[Change], outcome: Outcome) -> _FolderOrFail:
+        return _FolderOrFail(self.index.root, changes, outcome)
 
     def reload(self, article_id: str) -> None:
         """Re-read one file from disk and hand the result to :meth:`store`."""
@@ -162,3 +315,55 @@ class Triage:
             self.index.discard(item)
         else:
             self.index.add(item)
+
+
+class _FolderOrFail:
+    """Open the folder for a batch; if it cannot be opened every change fails with why."""
+
+    def __init__(self, root: Path, changes: list[Change], outcome: Outcome) -> None:
+        self._root = root
+        self._changes = changes
+        self._outcome = outcome
+        self._folder: Folder | None = None
+
+    def __enter__(self) -> Folder | None:
+        try:
+            # One directory fsync per chunk, made before the journal records the chunk done.
+            self._folder = Folder(self._root, defer_dir_sync=True)
+        except WriteError as exc:
+            self._outcome.failed += [Failure(c.id, str(exc)) for c in self._changes]
+        return self._folder
+
+    def __exit__(self, *exc: object) -> None:
+        if self._folder is not None:
+            self._folder.close()
+
+
+def _step_bytes(data: bytes, change: Change, forward: bool) -> bytes | None:
+    """The bytes undo (or redo) writes over ``data``; None when the file already has them.
+
+    Raises :class:`_Skip` when the file is neither what the batch left nor what it found.
+    """
+    if change.tokens is None or not change.before or not change.after:
+        return _step_by_meaning(data, change, forward)
+    source, target = (change.before, change.after) if forward else (change.after, change.before)
+    digest = _hex(data)
+    if digest == target:
+        return None
+    if digest != source:
+        raise _Skip("changed on disk since this change")
+    new = set_flag_token(data, change.tokens[1] if forward else change.tokens[0])
+    if _hex(new) != target:
+        raise _Skip("its exact former bytes cannot be restored")
+    return new
+
+
+def _step_by_meaning(data: bytes, change: Change, forward: bool) -> bytes | None:
+    """Undo or redo a change journalled by an older version, which kept only flag meanings."""
+    source, target = (change.old, change.new) if forward else (change.new, change.old)
+    now = token_meaning(flag_token(data))
+    if now == target:
+        return None
+    if now != source:
+        raise _Skip("changed on disk since this change")
+    return edit_flag(data, target)

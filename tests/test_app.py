@@ -20,6 +20,9 @@ from textual.widgets import Input, Static
 
 from newsreader import paths
 from newsreader.config import Settings
+from newsreader.flagwriter import edit_flag, temp_name
+from newsreader.journal import Change, Journal
+from newsreader.model import content_digest
 from newsreader.samplegen import generate_corpus
 from newsreader.text import inert
 from newsreader.tui.app import make_app
@@ -204,7 +207,9 @@ async def test_two_quick_toggles_cancel_out(folder: Path) -> None:
         app.main.action_toggle_published()
         app.main.action_toggle_published()  # same tick: the first write has not happened yet
         journal = paths.journal_file(folder.resolve())
-        await wait_until(pilot, lambda: journal.exists() and journal.read_text().count("\n") == 2)
+        await wait_until(
+            pilot, lambda: journal.exists() and journal.read_text().count('"op":"end"') == 2
+        )
         assert read(folder, A) == original
         assert app.main.decisions == 2
 
@@ -388,14 +393,38 @@ async def test_journal_write_failure_is_reported_and_writer_lives_on(folder: Pat
     app = make_app(folder, Settings())
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
-        paths.journal_file(folder.resolve()).mkdir(parents=True)
+        journal = paths.journal_file(folder.resolve())
+        journal.mkdir(parents=True)
+        before = read(folder, A)
         await pilot.press("p")
         await wait_until(pilot, lambda: any("Could not change" in n for n in notifications(app)))
-        # The file was written before the journal failed; the list shows what the disk holds.
-        assert app.main.articles.rows[0].published == ("published: true" in read(folder, A))
+        # The journal is written ahead: when it cannot be, no file changes.
+        assert read(folder, A) == before
         assert current(app.main) == A
+        journal.rmdir()
         await pilot.press("j", "p")  # on B: the writer still takes jobs
         await wait_until(pilot, lambda: "published: false" in read(folder, B))
+
+
+async def test_start_recovers_a_batch_a_killed_process_left_open(folder: Path) -> None:
+    """A batch begun and never ended (its process was killed) is closed on start; u undoes it."""
+    original = (folder / A).read_bytes()
+    published = edit_flag(original, True)
+    tmp = temp_name()
+    journal = Journal(paths.journal_file(folder.resolve()))
+    with journal.locked():
+        number = journal.begin("publish")
+        digests = content_digest(original).hex(), content_digest(published).hex()
+        journal.intend(number, [Change(A, False, True, ("false", "true"), *digests, tmp)])
+    (folder / A).write_bytes(published)  # written, then killed before the journal's end
+    (folder / tmp).write_bytes(b"half")  # and the next file's temporary copy left behind
+    app = make_app(folder, Settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await wait_until(pilot, lambda: any("interrupted" in n for n in notifications(app)))
+        assert not (folder / tmp).exists()
+        await pilot.press("u")
+        await wait_until(pilot, lambda: (folder / A).read_bytes() == original)
 
 
 async def test_config_notices_and_bad_theme(folder: Path) -> None:

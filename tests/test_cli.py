@@ -414,7 +414,16 @@ def test_publish_unpublish_undo_redo(tmp_path: Path) -> None:
     assert current(ALPHA_ID) == published_alpha
     result = run("undo", folder, "--json")
     assert_ok(result)
-    assert json_lines(result) == [{"id": ALPHA_ID, "from": True, "to": False, "dry_run": False}]
+    assert json_lines(result) == [
+        {
+            "id": ALPHA_ID,
+            "from": True,
+            "to": False,
+            "dry_run": False,
+            "from_text": "true",
+            "to_text": "false",
+        }
+    ]
     assert current(ALPHA_ID) == original[ALPHA_ID]
 
     # A failed change (unknown id) is reported and the rest is still done; exit 1.
@@ -432,7 +441,14 @@ def test_publish_unpublish_undo_redo(tmp_path: Path) -> None:
     result = run("publish", folder, "flow.md", "sub/delta.md", "--json")
     assert result.returncode == 1
     records = json_lines(result)
-    assert {"id": "sub/delta.md", "from": False, "to": True, "dry_run": False} in records
+    assert {
+        "id": "sub/delta.md",
+        "from": False,
+        "to": True,
+        "dry_run": False,
+        "from_text": "false",
+        "to_text": "true",
+    } in records
     assert [r["id"] for r in records if "error" in r] == ["flow.md"]
     assert current("flow.md") == original["flow.md"]
     assert current("sub/delta.md") == only_flag(
@@ -451,3 +467,17 @@ def test_publish_unpublish_undo_redo(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         ["2021-01-01-alpha.md", "2021-02-01-beta.md", "gamma.txt", "sub", "flow.md"]
     )
+
+
+def test_undo_skips_a_file_changed_since_and_says_so(tmp_path: Path) -> None:
+    folder = _write(tmp_path / "news")
+    original = (folder / BETA_ID).read_bytes()
+    assert_ok(run("unpublish", folder, ALPHA_ID, BETA_ID))
+    edited = (folder / BETA_ID).read_bytes() + b"edited by hand\n"
+    (folder / BETA_ID).write_bytes(edited)
+    result = run("undo", folder)
+    assert result.returncode == 1
+    assert f"newsreader: skipped {BETA_ID}: changed on disk since" in result.stderr
+    assert "1 skipped" in result.stdout
+    assert (folder / BETA_ID).read_bytes() == edited != original
+    assert "nothing to undo" in run("undo", folder).stderr  # skipped is an answer: it is done

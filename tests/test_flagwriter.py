@@ -18,12 +18,19 @@ from newsreader import flagwriter
 from newsreader.flagwriter import (
     ConflictError,
     FlagEditError,
+    Folder,
     VanishedError,
     WriteError,
     edit_flag,
+    edit_flag_tokens,
+    flag_token,
+    is_temp_name,
     read_with_stamp,
+    set_flag_token,
     set_published,
     stamp_of,
+    temp_name,
+    token_meaning,
 )
 from newsreader.model import FileStamp
 
@@ -439,6 +446,90 @@ def test_insert_then_remove_restores(article: tuple[bytes, Any], value: bool) ->
 
 
 # -------------------------------------------------------------------------------------------
+# Exact value tokens (what undo writes back)
+
+TOKENS = [
+    ("yes", b"---\ntitle: a\npublished: yes\n---\n", "yes"),
+    ("quoted false", b'---\ntitle: a\npublished: "false"  # c\n---\n', '"false"'),
+    ("tilde", b"---\npublished: ~\r\ntitle: a\r\n---\r\n", "~"),
+    ("empty", b"---\ntitle: a\npublished:\n---\n", ""),
+    ("missing", b"---\ntitle: a\nheat: 3\n---\n", None),
+    ("True", b"---\npublished: True\n---\nbody published: false\n", "True"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "token"), TOKENS, ids=[t[0] for t in TOKENS])
+def test_flag_token_and_exact_restore(name: str, data: bytes, token: str | None) -> None:
+    assert flag_token(data) == token
+    assert set_flag_token(data, token) == data
+    # Whatever a publish or unpublish wrote over it, the old token brings back the same bytes.
+    for value in (True, False):
+        assert set_flag_token(edit_flag(data, value), token) == data
+
+
+@pytest.mark.parametrize(
+    ("token", "meaning"),
+    [
+        (None, None),
+        ("false", False),
+        ("FALSE", False),
+        ("no", False),
+        ('"false"', True),
+        ("true", True),
+        ("fAlse", False),
+        ("oFF", False),
+        ("~", False),
+        ("null", False),
+        ("", False),
+        ("3", True),
+        (":sym", True),
+    ],
+)
+def test_token_meaning_is_jekylls(token: str | None, meaning: bool | None) -> None:
+    assert token_meaning(token) is meaning
+
+
+@pytest.mark.parametrize("token", ["a\nb: 1", "&x true", "*x", "[1, 2", "x: y"])
+def test_set_flag_token_refuses_what_is_not_one_value(token: str) -> None:
+    with pytest.raises(FlagEditError):
+        set_flag_token(b"---\ntitle: a\npublished: true\n---\n", token)
+
+
+@SETTINGS
+@given(articles())
+def test_token_round_trip(article: tuple[bytes, Any]) -> None:
+    data, flag = article
+    token = flag_token(data)
+    assert token == flag
+    assert set_flag_token(data, token) == data
+    for value in (True, False):
+        assert set_flag_token(edit_flag(data, value), token) == data
+
+
+@SETTINGS
+@given(articles(), st.sampled_from([True, False, None]))
+def test_edit_flag_tokens_agrees_with_flag_token(
+    article: tuple[bytes, Any], value: bool | None
+) -> None:
+    data, _ = article
+    result = edit_flag(data, value)
+    assert edit_flag_tokens(data, value) == (result, flag_token(data), flag_token(result))
+
+
+@SETTINGS
+@given(articles(), st.sampled_from([None, "true", "false", "yes", '"false"', "~", "No"]))
+def test_set_flag_token_touches_one_line(article: tuple[bytes, Any], token: str | None) -> None:
+    data, _ = article
+    removed, added = changed_lines(data, set_flag_token(data, token))
+    assert len(removed) <= 1 and len(added) <= 1
+    for line in removed + added:
+        assert line.startswith(b"published:")
+    if token is not None and added:
+        value = added[0].rstrip(b"\r\n").split(b"#")[0].rstrip(b" ")
+        assert value == f"published: {token}".encode()
+
+
+# -------------------------------------------------------------------------------------------
 # Stamps and the atomic write
 
 
@@ -598,9 +689,11 @@ def test_read_only_file(tmp_path: Path) -> None:
 def test_permission_error_is_wrapped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "a.md", ARTICLE)
 
-    def refuse(src: Any, dst: Any) -> None:
+    def refuse(src: Any, dst: Any, **kwargs: Any) -> None:
         raise PermissionError(13, "Permission denied", str(dst))
 
+    # The fallback path (no RENAME_EXCHANGE) is the one that calls os.replace.
+    monkeypatch.setattr(flagwriter, "_renameat2", None)
     monkeypatch.setattr(flagwriter.os, "replace", refuse)
     with pytest.raises(WriteError, match=r"^permission denied: .*a\.md$"):
         set_published(path, True, None)
@@ -619,3 +712,108 @@ def test_failed_fsync_leaves_no_temp_file(tmp_path: Path, monkeypatch: pytest.Mo
         set_published(path, True, None)
     assert path.read_bytes() == ARTICLE
     assert leftovers(tmp_path) == []
+
+
+# -------------------------------------------------------------------------------------------
+# The folder writer: short temporary names, directory descriptors, RENAME_EXCHANGE, owner
+
+
+def test_temp_names_are_short_and_ours() -> None:
+    name = temp_name()
+    assert len(name) == len(".newsreader-") + 12 + len(".tmp") and is_temp_name(name)
+    assert not is_temp_name(".a.md.0123456789ab.tmp")
+
+
+def test_a_250_byte_file_name_can_be_published(tmp_path: Path) -> None:
+    path = write(tmp_path / ("n" * 247 + ".md"), ARTICLE)
+    set_published(path, True, None)
+    assert path.read_bytes() == edit_flag(ARTICLE, True)
+    assert leftovers(tmp_path) == []
+
+
+def test_a_parent_swapped_for_a_symlink_cannot_redirect_the_write(tmp_path: Path) -> None:
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    (root / "sub").mkdir(parents=True)
+    outside.mkdir()
+    write(root / "sub" / "a.md", ARTICLE)
+    target = write(outside / "a.md", ARTICLE)
+    with Folder(root) as folder:
+        state = folder.read("sub/a.md")
+        # Between the read and the write, the sub-folder becomes a link to somewhere else.
+        (root / "sub").rename(root / "moved")
+        (root / "sub").symlink_to(outside)
+        with pytest.raises(WriteError, match="symbolic link"):
+            folder.write("sub/a.md", edit_flag(ARTICLE, True), state, temp_name())
+        with pytest.raises(WriteError, match="not a path inside"):
+            folder.read("../outside/a.md")
+    assert target.read_bytes() == ARTICLE
+    assert leftovers(outside) == [] and leftovers(root / "moved") == []
+
+
+def test_an_edit_made_just_before_the_swap_is_found_and_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if flagwriter._renameat2 is None:
+        pytest.skip("renameat2 is not available here")
+    path = write(tmp_path / "a.md", ARTICLE)
+    _, stamp = read_with_stamp(path)
+    real_exchange = flagwriter._exchange
+    calls = []
+
+    def racing_exchange(dir_fd: int, first: str, second: str) -> bool:
+        if not calls:
+            # The editor saves in place after any recheck could have run: only the check of
+            # what the swap took out can see it.
+            path.write_bytes(ARTICLE.replace(b"quality: 12", b"quality: 99"))
+        calls.append(first)
+        return real_exchange(dir_fd, first, second)
+
+    monkeypatch.setattr(flagwriter, "_exchange", racing_exchange)
+    with pytest.raises(ConflictError, match="while it was being written"):
+        set_published(path, True, stamp)
+    assert path.read_bytes() == ARTICLE.replace(b"quality: 12", b"quality: 99")
+    assert len(calls) == 2  # swapped, inspected, swapped back
+    assert leftovers(tmp_path) == []
+
+
+def test_the_fallback_rechecks_before_the_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "a.md", ARTICLE)
+    _, stamp = read_with_stamp(path)
+    monkeypatch.setattr(flagwriter, "_renameat2", None)
+    monkeypatch.setattr(flagwriter, "_before_install", lambda: _grow(path))
+    with pytest.raises(ConflictError):
+        set_published(path, True, stamp)
+    assert path.read_bytes() == ARTICLE + b"\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_unsupported_exchange_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno as errno_
+
+    def enosys(*args: Any) -> int:
+        flagwriter.ctypes.set_errno(errno_.ENOSYS)
+        return -1
+
+    monkeypatch.setattr(flagwriter, "_renameat2", enosys)
+    path = write(tmp_path / "a.md", ARTICLE)
+    set_published(path, True, None)
+    assert path.read_bytes() == edit_flag(ARTICLE, True)
+    assert leftovers(tmp_path) == []
+
+
+def test_owner_and_extended_attributes_are_kept(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.md", ARTICLE)
+    try:
+        os.setxattr(path, "user.origin", b"crawler")
+    except OSError:
+        pytest.skip("user.* extended attributes are not supported here")
+    if os.geteuid() == 0:
+        os.chown(path, 4321, 4322)
+    before = path.stat()
+    set_published(path, True, None)
+    after = path.stat()
+    assert (after.st_uid, after.st_gid) == (before.st_uid, before.st_gid)
+    assert os.getxattr(path, "user.origin") == b"crawler"
+    assert after.st_ino != before.st_ino

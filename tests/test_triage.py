@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from newsreader import paths
+from newsreader import flagwriter, paths
+from newsreader import triage as triage_module
+from newsreader.flagwriter import temp_name
 from newsreader.folder import build_index
 from newsreader.index import ArticleIndex
-from newsreader.journal import Change, Journal
-from newsreader.model import BadFile
+from newsreader.journal import Change, Journal, JournalError
+from newsreader.model import BadFile, content_digest
 from newsreader.triage import Triage, flag_state
 
 
@@ -176,15 +179,15 @@ def test_a_file_turned_bad_fails_and_is_listed_bad(folder: Path) -> None:
     assert [b.id for b in triage.index.bad] == ["unpub.md"]
 
 
-def test_a_non_boolean_flag_is_restored_by_meaning(folder: Path) -> None:
+def test_a_non_boolean_flag_is_restored_exactly(folder: Path) -> None:
     triage = _triage(folder)
     article = triage.index.get("strflag.md")
     assert article is not None and article.published and article.flag is None
     outcome = triage.set_published(["strflag.md"], False)
     assert outcome.changed == [Change("strflag.md", True, False)]
+    assert outcome.changed[0].tokens == ('"yes"', "false")
     assert triage.undo() is not None
-    assert _flag(triage.index, "strflag.md") is True
-    assert b"published: true  # triage flag" in (folder / "strflag.md").read_bytes()
+    assert (folder / "strflag.md").read_bytes() == FILES["strflag.md"]
 
 
 def test_plan_writes_nothing(folder: Path) -> None:
@@ -251,3 +254,176 @@ def test_store_handles_gone_and_bad(folder: Path) -> None:
     assert "nokey.md" not in triage.index and triage.index.bad[0].id == "nokey.md"
     triage.reload("pub.md")
     assert "pub.md" in triage.index
+
+
+# --- write-ahead journal, exact and checked undo/redo -----------------------------------------
+
+
+def _article(title: str, flag_line: str | None) -> bytes:
+    lines = ["---", f'title: "{title}"', "heat: 3"]
+    if flag_line is not None:
+        lines.append(flag_line)
+    lines += ["quality: 9", "---", "body", ""]
+    return "\n".join(lines).encode()
+
+
+EXACT = [
+    ("yes", "published: yes", False),
+    ("quoted false", 'published: "false"   # a string: Jekyll publishes it', False),
+    ("tilde", "published: ~", True),  # null hides the page: publishing writes true
+    ("upper", "published: FALSE", True),
+    ("missing", None, False),
+]
+
+
+@pytest.mark.parametrize(("name", "line", "publish"), EXACT, ids=[e[0] for e in EXACT])
+def test_undo_restores_the_exact_bytes(
+    tmp_path: Path, name: str, line: str | None, publish: bool
+) -> None:
+    original = _article(name, line)
+    (tmp_path / "a.md").write_bytes(original)
+    triage = _triage(tmp_path)
+    outcome = triage.set_published(["a.md"], publish)
+    assert [c.id for c in outcome.changed] == ["a.md"]
+    changed = (tmp_path / "a.md").read_bytes()
+    assert changed != original
+    undone = triage.undo()
+    assert undone is not None and undone.ok
+    assert (tmp_path / "a.md").read_bytes() == original
+    redone = triage.redo()
+    assert redone is not None and redone.ok
+    assert (tmp_path / "a.md").read_bytes() == changed
+
+
+def test_a_file_changed_since_is_skipped_not_overwritten(folder: Path) -> None:
+    triage = _triage(folder)
+    triage.set_published(["unpub.md", "sub/deep.md"], True)
+    edited = (folder / "unpub.md").read_bytes().replace(b"quality: 20", b"quality: 21")
+    (folder / "unpub.md").write_bytes(edited)
+    undone = triage.undo()
+    assert undone is not None
+    assert [c.id for c in undone.changed] == ["sub/deep.md"]
+    assert [s.id for s in undone.skipped] == ["unpub.md"]
+    assert "changed on disk since" in undone.skipped[0].message
+    assert (folder / "unpub.md").read_bytes() == edited
+    assert (folder / "sub/deep.md").read_bytes() == FILES["sub/deep.md"]
+    # Skipping is an answer, not a failure: the batch is undone and can be redone.
+    assert triage.journal.peek_undo() is None and triage.journal.peek_redo() is not None
+
+
+def test_a_failed_undo_stays_undoable(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    triage = _triage(folder)
+    batch = triage.set_published(["unpub.md", "sub/deep.md"], True).batch
+    real_write_all = flagwriter._write_all
+    calls = []
+
+    def disk_full(fd: int, data: bytes) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_write_all(fd, data)
+
+    monkeypatch.setattr(flagwriter, "_write_all", disk_full)
+    undone = triage.undo()
+    assert undone is not None and [f.id for f in undone.failed] == ["sub/deep.md"]
+    assert "No space left" in undone.failed[0].message
+    assert triage.journal.peek_undo() == batch  # still to undo, also after a restart
+    assert Journal(triage.journal.path).peek_undo() == batch
+    monkeypatch.setattr(flagwriter, "_write_all", real_write_all)
+    again = triage.undo()
+    assert again is not None and again.ok
+    assert again.unchanged == ["unpub.md"] and [c.id for c in again.changed] == ["sub/deep.md"]
+    for rel in ("unpub.md", "sub/deep.md"):
+        assert (folder / rel).read_bytes() == FILES[rel]
+    assert leftovers(folder) == []
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob(".newsreader-*"))
+
+
+def test_an_unwritable_journal_changes_no_file(folder: Path) -> None:
+    triage = _triage(folder)
+    triage.journal.path.parent.mkdir(parents=True, exist_ok=True)
+    triage.journal.path.mkdir()  # something else holds the journal's name
+    with pytest.raises(JournalError):
+        triage.set_published(["unpub.md", "pub.md"], True)
+    for rel, data in FILES.items():
+        assert (folder / rel).read_bytes() == data
+
+
+def test_a_journal_failing_mid_batch_stops_it_and_undo_reverts_what_was_written(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(triage_module, "CHUNK", 1)
+    triage = _triage(folder)
+    real_intend = Journal.intend
+    calls = []
+
+    def failing(self: Journal, number: int, changes: Any) -> None:
+        calls.append(number)
+        if len(calls) == 2:
+            raise JournalError("cannot write journal: disk full")
+        real_intend(self, number, changes)
+
+    monkeypatch.setattr(Journal, "intend", failing)
+    with pytest.raises(JournalError):
+        triage.set_published(["unpub.md", "sub/deep.md"], True)
+    # The first file was journalled and written; the second was never written.
+    assert (folder / "sub/deep.md").read_bytes() == FILES["sub/deep.md"]
+    assert (folder / "unpub.md").read_bytes() != FILES["unpub.md"]
+    monkeypatch.setattr(Journal, "intend", real_intend)
+    fresh = _triage(folder)  # as after a restart
+    undone = fresh.undo()
+    assert undone is not None and undone.ok and undone.batch is not None
+    assert undone.batch.interrupted
+    for rel, data in FILES.items():
+        assert (folder / rel).read_bytes() == data
+
+
+def test_recovery_removes_the_temp_files_an_interrupted_batch_named(folder: Path) -> None:
+    triage = _triage(folder)
+    journal = triage.journal
+    tmp = temp_name()
+    with journal.locked():
+        number = journal.begin("publish")
+        before = FILES["sub/deep.md"]
+        after = flagwriter.edit_flag(before, True)
+        digests = content_digest(before).hex(), content_digest(after).hex()
+        tokens = ("false", "true")
+        journal.intend(number, [Change("sub/deep.md", False, True, tokens, *digests, tmp)])
+    (folder / "sub" / tmp).write_bytes(b"half a file")  # then the process died
+    other = _triage(folder)
+    assert other.journal.open_operation() is not None
+    recovered = other.recover()
+    assert recovered is not None and recovered.temps == (("sub/deep.md", tmp),)
+    assert leftovers(folder) == []
+    batch = other.journal.peek_undo()
+    assert batch is not None and batch.number == number and batch.interrupted
+    undone = other.undo()  # the file was never written: nothing to revert, and that is done
+    assert undone is not None and undone.ok and undone.unchanged == ["sub/deep.md"]
+    assert other.journal.peek_undo() is None
+
+
+def test_two_instances_share_one_journal_and_never_overwrite_newer_changes(folder: Path) -> None:
+    first, second = _triage(folder), _triage(folder)  # say, the app and the CLI
+    one = first.set_published(["unpub.md"], True).batch
+    second.reload("unpub.md")
+    two = second.set_published(["unpub.md", "pub.md"], False).batch
+    assert one is not None and two is not None and two.number == one.number + 1
+    # The app's undo of its own batch would revert unpub.md past the CLI's newer change; the
+    # shared journal makes its next undo the newest batch instead, the CLI's.
+    undone = first.undo()
+    assert undone is not None and undone.batch == two and undone.ok
+    assert (folder / "pub.md").read_bytes() == FILES["pub.md"]
+    # An outside edit made after a batch is never overwritten by either instance.
+    edited = (folder / "unpub.md").read_bytes().replace(b"quality: 20", b"quality: 22")
+    (folder / "unpub.md").write_bytes(edited)
+    undone = second.undo()
+    assert (
+        undone is not None
+        and undone.batch == one
+        and [s.id for s in undone.skipped] == ["unpub.md"]
+    )
+    assert (folder / "unpub.md").read_bytes() == edited
+    assert first.undo() is None and second.undo() is None

@@ -26,7 +26,7 @@ class IndexBatch(Message):
 
 @dataclass
 class WriteFinished(Message):
-    """A triage action (publish, unpublish, undo, redo) finished writing."""
+    """A triage action (publish, unpublish, undo, redo; "recover" at start) finished writing."""
 
     action: str
     outcome: Outcome | None

@@ -91,9 +91,12 @@ def write_loop(
     """Carry out queued triage actions one at a time, in order, until cancelled and idle.
 
     Jobs already queued when the worker is cancelled (the user quit right after ``p``) are still
-    carried out: each is an explicit action the user has seen confirmed on screen.
+    carried out: each is an explicit action the user has seen confirmed on screen. First, a
+    batch left open by a process that died is closed in the journal (so it can be undone) and
+    its temporary files are removed.
     """
     worker = get_current_worker()
+    recover(triage, post)
     while True:
         try:
             job = jobs.get(timeout=0.1)
@@ -108,6 +111,17 @@ def write_loop(
             post(WriteFinished(job.action, None, job.ids, job.landed, error=error))
             continue
         post(WriteFinished(job.action, outcome, job.ids, job.landed))
+
+
+def recover(triage: Triage, post: Callable[[WriteFinished], object]) -> None:
+    """Finish in the journal what a killed process left open; say so when there was any."""
+    try:
+        recovered = triage.recover()
+    except Exception as exc:  # the journal is unreadable or unwritable: actions will say so too
+        post(WriteFinished("recover", None, (), None, error=str(exc) or repr(exc)))
+        return
+    if recovered is not None:
+        post(WriteFinished("recover", Outcome(), (), None))
 
 
 def run_job(triage: Triage, job: WriteJob) -> Outcome | None:

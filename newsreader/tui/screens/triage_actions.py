@@ -7,6 +7,7 @@ keys queue jobs, and :class:`WriteFinished` tells the screen what happened on di
 from __future__ import annotations
 
 from newsreader.model import Article
+from newsreader.triage import Outcome
 from newsreader.tui.messages import WriteFinished
 from newsreader.tui.screens.base import MainScreenBase
 from newsreader.tui.screens.confirm import ConfirmScreen
@@ -80,8 +81,8 @@ class TriageActions(MainScreenBase):
         self._queue_step("redo")
 
     def _queue_step(self, action: str) -> None:
-        # The journal names files by id: until the index holds them all, the step would fail
-        # on files not read yet and still be marked done in the journal.
+        # Undo and redo check each file on disk, not in the index; but the rows they reload
+        # would race the indexing batches, so they wait until the folder is read.
         if self.indexing:
             self.notify(f"Still reading the folder: {action} once it is indexed")
             return
@@ -100,11 +101,14 @@ class TriageActions(MainScreenBase):
         if outcome is None:
             self.notify(f"Nothing to {message.action}")
             return
+        if message.action == "recover":
+            self.notify("An interrupted change was found and recorded: u undoes it", timeout=8)
+            return
         n = len(outcome.changed)
         sign = -1 if message.action == "undo" else 1
         # Undoing a change of an earlier session does not make this session's count negative.
         self.decisions = max(0, self.decisions + sign * n)
-        touched = [c.id for c in outcome.changed] + [f.id for f in outcome.failed]
+        touched = [c.id for c in outcome.changed] + [f.id for f in outcome.failed + outcome.skipped]
         if any(article_id not in self.index for article_id in touched):
             self.refresh_view()  # a file vanished: its row goes
         for article_id in touched:
@@ -119,10 +123,20 @@ class TriageActions(MainScreenBase):
             self.notify(
                 f"{failure.id}: {failure.message} (reloaded from disk)", severity="error", timeout=8
             )
+        self._notify_skipped(message.action, outcome)
         self._undo_advance(message)
         self.update_status()
         if self.location is not None and self.location.article_id in touched:
             self.show_location(self.location)
+
+    def _notify_skipped(self, action: str, outcome: Outcome) -> None:
+        """Undo/redo left files changed since alone: name a few, count the rest."""
+        if not outcome.skipped:
+            return
+        shown = "; ".join(f"{s.id}: {s.message}" for s in outcome.skipped[:3])
+        more = len(outcome.skipped) - 3
+        extra = f" (and {more} more)" if more > 0 else ""
+        self.notify(f"{action.capitalize()} skipped {shown}{extra}", severity="warning", timeout=10)
 
     def _undo_advance(self, message: WriteFinished) -> None:
         """After a failed ``p``, put the cursor back on its article if the user has not moved."""
