@@ -36,6 +36,7 @@ from newsreader.text import inert
 from newsreader.triage import Outcome, Triage
 
 COMMANDS = ("list", "show", "stats", "check", "publish", "unpublish", "undo", "redo")
+READ_ONLY = frozenset(COMMANDS[:4])
 
 
 class CliError(Exception):
@@ -147,6 +148,8 @@ def _run_command(args: list[str]) -> int:
     ns = _parser().parse_args(args)
     settings = _settings()
     index = build_index(ns.folder, settings.extensions)
+    if ns.command in READ_ONLY:
+        _recover(index)  # publish, unpublish, undo and redo recover under their own lock
     handler = {
         "list": _cmd_list,
         "show": _cmd_show,
@@ -158,6 +161,18 @@ def _run_command(args: list[str]) -> int:
         "redo": _cmd_step,
     }[ns.command]
     return handler(ns, index, settings, sys.stdout)
+
+
+def _recover(index: ArticleIndex) -> None:
+    """Close in the journal what a killed process left open, removing its temporary files.
+
+    A journal that cannot be read or written is said on stderr: reading the folder goes on
+    (publish, unpublish, undo and redo then stop on the same error).
+    """
+    try:
+        Triage(index, Journal(paths.journal_file(index.root))).recover()
+    except (JournalError, WriteError) as exc:
+        print(f"newsreader: {inert(str(exc))}", file=sys.stderr)
 
 
 def _select(index: ArticleIndex, query: str) -> list[Article]:

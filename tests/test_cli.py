@@ -481,3 +481,22 @@ def test_undo_skips_a_file_changed_since_and_says_so(tmp_path: Path) -> None:
     assert "1 skipped" in result.stdout
     assert (folder / BETA_ID).read_bytes() == edited != original
     assert "nothing to undo" in run("undo", folder).stderr  # skipped is an answer: it is done
+
+
+def test_reading_a_folder_recovers_a_killed_batch(tmp_path: Path) -> None:
+    """`list` (any command) closes a batch a killed process left open and removes its temp."""
+    from newsreader.journal import Change, Journal
+
+    folder = _write(tmp_path / "news")
+    tmp = ".newsreader-0123456789ab.tmp"
+    (folder / tmp).write_bytes(b"half-written")
+    journal = Journal(paths.journal_file(folder))
+    with journal.locked():
+        number = journal.begin("publish")
+        journal.intend(number, [Change(ALPHA_ID, False, True, ("false", "true"), "00", "11", tmp)])
+    # The writer "dies" here: no end record.
+    result = run("list", folder)
+    assert result.returncode == 0, result.stderr
+    assert not (folder / tmp).exists()
+    batch = Journal(paths.journal_file(folder)).peek_undo()
+    assert batch is not None and batch.interrupted and batch.number == number
