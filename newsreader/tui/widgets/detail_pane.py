@@ -57,7 +57,8 @@ def format_datetime(date: datetime | None, raw: str = "") -> str:
     if date.tzinfo is not None:
         date = date.astimezone(UTC)
     # A naive timestamp has no zone to convert from; the format's timestamps are UTC.
-    return date.strftime("%Y-%m-%d %H:%M UTC")
+    # Not strftime's %Y: glibc does not pad years before 1000 to four digits.
+    return f"{date.year:04d}-{date:%m-%d %H:%M} UTC"
 
 
 def published_state(article: Article) -> str:

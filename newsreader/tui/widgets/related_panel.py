@@ -55,7 +55,8 @@ class _External:
 
 
 def _date(date: datetime | None) -> str:
-    return date.strftime("%Y-%m-%d") if date is not None else ""
+    # Not strftime: glibc's %Y does not pad years before 1000 to four digits.
+    return f"{date.year:04d}-{date:%m-%d}" if date is not None else ""
 
 
 PROVIDER_CELLS = 16
