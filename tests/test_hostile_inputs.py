@@ -7,15 +7,18 @@ deep, files with 90,000 keys, URLs with control characters, and the exit code af
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from newsreader import cli
+from newsreader import watcher as watcher_module
 from newsreader.config import Settings
 from newsreader.folder import build_index
 from newsreader.index import ArticleIndex, sort_articles
-from newsreader.loader import load_detail
+from newsreader.loader import find_files, load_detail
 from newsreader.model import Article, ArticleDetail, FileStamp
 from newsreader.parsing import parse_article, parse_detail
 from newsreader.query import parse_query
@@ -23,7 +26,8 @@ from newsreader.records import from_record, to_record
 from newsreader.render import article_json, detail_json, detail_lines, list_line
 from newsreader.tui.app import make_app
 from newsreader.tui.screens.main import MainScreen
-from tests.apphelpers import ready
+from newsreader.watcher import FolderWatcher
+from tests.apphelpers import ready, wait_until
 
 SIZE = (120, 40)
 
@@ -230,3 +234,95 @@ def test_index_keeps_edge_dates_out_of_the_url_map(tmp_path: Path) -> None:
     for item in index.articles:
         index.resolve(item)
         index.backlinks(item.id)
+
+
+# --- 3. folders nested 1,000 deep ----------------------------------------------------------------
+
+DEPTH = 1000
+BOTTOM = "d/" * DEPTH + "bottom.md"
+
+
+@pytest.fixture
+def deep(tmp_path: Path) -> Iterator[Path]:
+    """A folder 1,000 levels deep with one article at the bottom, removed iteratively after."""
+    root = tmp_path / "deep"
+    root.mkdir()
+    path = root
+    for _ in range(DEPTH):  # not os.makedirs: it recurses, and would exceed the limit
+        path = path / "d"
+        path.mkdir()
+    (path / "bottom.md").write_text(article("bottom"))
+    yield root
+    # shutil.rmtree (and so pytest's own clean-up) recurses too: take the tree down bottom up.
+    for top, dirs, files in _walk_bottom_up(root):
+        for name in files:
+            os.unlink(os.path.join(top, name))
+        for name in dirs:
+            os.rmdir(os.path.join(top, name))
+
+
+def _walk_bottom_up(root: Path) -> list[tuple[str, list[str], list[str]]]:
+    listed = []
+    stack = [str(root)]
+    while stack:
+        top = stack.pop()
+        entries = list(os.scandir(top))
+        dirs = [e.name for e in entries if e.is_dir(follow_symlinks=False)]
+        listed.append((top, dirs, [e.name for e in entries if e.name not in dirs]))
+        stack.extend(os.path.join(top, name) for name in dirs)
+    return listed[::-1]
+
+
+def test_deep_folder_walks(deep: Path) -> None:
+    """The loader and the watcher walk 1,000 levels, find the bottom file and see it change."""
+    assert [f.id for f in find_files(deep)] == [BOTTOM]
+    assert [a.id for a in build_index(deep).articles] == [BOTTOM]
+    watcher = FolderWatcher(deep)
+    watcher.prime()
+    assert len(watcher.dirs) == DEPTH + 1 and list(watcher.files) == [BOTTOM]
+    new = deep / BOTTOM.replace("bottom.md", "new.md")
+    new.write_text(article("new"))
+    assert not watcher.poll()  # not settled yet
+    assert watcher.poll().changed == [BOTTOM.replace("bottom.md", "new.md")]
+    # A new deep branch, found by the watcher in one go.
+    branch = deep / "d" / "e"
+    branch.mkdir()
+    path = branch
+    for _ in range(DEPTH - 2):
+        path = path / "e"
+        path.mkdir()
+    (path / "x.md").write_text(article("x"))
+    watcher.poll()
+    changed = watcher.poll().changed
+    assert changed == ["d/" + "e/" * (DEPTH - 1) + "x.md"]
+    assert len(watcher.dirs) == 2 * DEPTH
+
+
+def test_walks_are_bounded_in_depth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders deeper than the bound (a bind mount of a folder inside itself) are not entered."""
+    root = tmp_path / "news"
+    path = root
+    for level in range(8):
+        path.mkdir()
+        (path / f"level{level}.md").write_text(article(str(level)))
+        path = path / "d"
+    found = [f.id.rsplit("/", 1)[-1] for f in find_files(root, max_depth=3)]
+    assert sorted(found) == ["level0.md", "level1.md", "level2.md", "level3.md"]
+    monkeypatch.setattr(watcher_module, "MAX_DEPTH", 3)
+    watcher = FolderWatcher(root)
+    watcher.mark_dirs()
+    assert sorted(watcher.dirs) == ["", "d", "d/d", "d/d/d"]
+
+
+async def test_app_on_a_deep_folder(deep: Path) -> None:
+    """The app finishes indexing a 1,000-level folder, lists the bottom file, and undo works."""
+    app = make_app(deep, Settings())
+    before = (deep / BOTTOM).read_text()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        main = app.main
+        assert [a.id for a in main.view] == [BOTTOM]
+        await pilot.press("p")
+        await wait_until(pilot, lambda: "published: false" in (deep / BOTTOM).read_text())
+        await pilot.press("u")
+        await wait_until(pilot, lambda: (deep / BOTTOM).read_text() == before)
