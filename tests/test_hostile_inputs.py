@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,13 +20,14 @@ from newsreader.config import Settings
 from newsreader.folder import build_index
 from newsreader.index import ArticleIndex, sort_articles
 from newsreader.loader import find_files, load_detail
-from newsreader.model import Article, ArticleDetail, FileStamp
+from newsreader.model import Article, ArticleDetail, FileStamp, Image
 from newsreader.parsing import parse_article, parse_detail
 from newsreader.query import parse_query
 from newsreader.records import from_record, to_record
 from newsreader.render import article_json, detail_json, detail_lines, list_line
 from newsreader.tui.app import make_app
 from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.widgets import detail_pane, related_panel
 from newsreader.watcher import FolderWatcher
 from tests.apphelpers import ready, wait_until
 
@@ -326,3 +328,79 @@ async def test_app_on_a_deep_folder(deep: Path) -> None:
         await wait_until(pilot, lambda: "published: false" in (deep / BOTTOM).read_text())
         await pilot.press("u")
         await wait_until(pilot, lambda: (deep / BOTTOM).read_text() == before)
+
+
+# --- 4. files with 90,000 keys, related entries or topics ---------------------------------------
+
+HUGE = 90_000
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, digit = divmod(number, 36)
+        text = digits[digit] + text
+        if not number:
+            return text
+
+
+def write_huge_folder(folder: Path) -> Path:
+    """Three files just under the size limit: 90,000 keys, related entries, topics."""
+    folder.mkdir(parents=True)
+    keys = "".join(f"k{_base36(i)}: 1\n" for i in range(HUGE))
+    (folder / "keys.md").write_text(article("keys", keys))
+    related = "related:\n" + "".join(f"- w: {i}\n" for i in range(HUGE))
+    (folder / "related.md").write_text(article("related", related))
+    topics = "topics:\n" + "".join(f"- t{i}\n" for i in range(HUGE))
+    (folder / "topics.md").write_text(article("topics", topics))
+    return folder
+
+
+async def test_huge_files_show_a_capped_detail(tmp_path: Path) -> None:
+    """The panes list the first rows of a huge list and say how many more there are.
+
+    Laying out 90,000 grid rows took ~35 s each time the cursor landed on the file (see
+    ``detail_pane.MAX_ROWS``); the cap, not the time, is asserted.
+    """
+    folder = write_huge_folder(tmp_path / "huge")
+    app = make_app(folder, Settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        main = app.main
+        assert main.articles.move_to("keys.md")
+        await pilot.pause()
+        text = main.detail.export_text()
+        assert f"… and {HUGE - detail_pane.MAX_ROWS:,} more keys" in text
+        rows = [line for line in text.splitlines() if re.fullmatch(r"k[0-9a-z]+ +1", line)]
+        assert len(rows) == detail_pane.MAX_ROWS
+        assert main.articles.move_to("topics.md")
+        await pilot.pause()
+        text = main.detail.export_text()
+        assert f"t{detail_pane.MAX_TOPICS - 1} … and {HUGE - detail_pane.MAX_TOPICS:,} more" in text
+        assert f"t{detail_pane.MAX_TOPICS}," not in text
+        assert main.articles.move_to("related.md")
+        await pilot.pause()
+        panel = main.related
+        # Heading, the listed rows, the "more" line, the backlinks heading and its note.
+        assert panel.option_count == related_panel.MAX_ROWS + 4
+        prompts = [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+        assert prompts[0] == f"Related ({HUGE:,})"
+        assert prompts[related_panel.MAX_ROWS + 1] == (
+            f"… and {HUGE - related_panel.MAX_ROWS:,} more"
+        )
+
+
+def test_capped_sections_of_a_related_entry_and_long_texts() -> None:
+    """An entry with many fields, many images and a megabyte of body are cut too."""
+    rows = tuple((f"k{i}", "v") for i in range(1000))
+    shown = detail_pane._capped_grid(rows, "fields")
+    text = detail_pane.render_plain([shown])  # type: ignore[list-item]
+    assert text.count(" v\n") == detail_pane.MAX_ROWS
+    assert f"… and {1000 - detail_pane.MAX_ROWS:,} more fields" in text
+    body = detail_pane._multiline("x" * (detail_pane.MAX_TEXT + 5))
+    assert body is not None and body.plain.endswith("… and 5 more characters")
+    images = tuple(Image(url=f"https://i.example/{i}") for i in range(300))
+    text = detail_pane.render_plain([detail_pane._images(images)])  # type: ignore[list-item]
+    assert text.count("https://i.example/") == detail_pane.MAX_ROWS
+    assert "… and 100 more images" in text

@@ -41,6 +41,7 @@ from newsreader.tui.screens.sort import SortScreen
 from newsreader.tui.screens.triage_actions import TriageActions
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
+from newsreader.tui.widgets.related_panel import MAX_ROWS as RELATED_ROWS
 from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
 from newsreader.tui.widgets.status_bar import StatusBar
 from newsreader.tui.workers import UiTriage, index_folder, write_loop
@@ -206,11 +207,13 @@ class MainScreen(History, TriageActions, FolderSync):
             self.detail.show_related_entry(detail.related[location.external], article.title)
         else:
             self.detail.show_detail(detail, backlinks_count=len(backlinks))
-        if resolve:
-            rows = [RelatedRow(r.link, r.target, r.index) for r in self.index.resolve(article)]
-        else:
-            rows = [RelatedRow(link, None, i) for i, link in enumerate(article.related)]
-        self.related.show(rows, backlinks)
+        # Only the rows the panel lists are resolved: an article can list 90,000 entries.
+        listed = article.related[:RELATED_ROWS]
+        rows = [
+            RelatedRow(link, self.index.resolve_link(link, article.id) if resolve else None, i)
+            for i, link in enumerate(listed)
+        ]
+        self.related.show(rows, backlinks, related_count=len(article.related))
 
     def _links_available(self) -> bool:
         """Whether related entries can be resolved now without stalling the UI.
