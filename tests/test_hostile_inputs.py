@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -404,3 +405,38 @@ def test_capped_sections_of_a_related_entry_and_long_texts() -> None:
     text = detail_pane.render_plain([detail_pane._images(images)])  # type: ignore[list-item]
     assert text.count("https://i.example/") == detail_pane.MAX_ROWS
     assert "… and 100 more images" in text
+
+
+# --- 5. copying and opening only clean http(s) URLs ---------------------------------------------
+
+
+async def test_copy_and_open_refuse_a_url_with_control_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """y and o refuse a URL with a newline and an escape, saying why; a clean one works."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        '---\ntitle: "Hostile"\npublishedDateTime: 2021-01-02T00:00:00Z\n'
+        'webUrl: "https://x.example/a\\nrm -rf ~\\e[2J"\n---\n'
+    )
+    (folder / "b.md").write_text(
+        '---\ntitle: "Clean"\npublishedDateTime: 2021-01-01T00:00:00Z\n'
+        'webUrl: "https://x.example/b"\n---\n'
+    )
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    app = make_app(folder, Settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert app.main.articles.current is not None
+        assert app.main.articles.current.id == "a.md"
+        await pilot.press("y", "o")
+        await pilot.pause(0.1)
+        messages = [n.message for n in app._notifications]
+        assert "Not copied: the URL contains whitespace or line breaks" in messages
+        assert "Not opened: the URL contains whitespace or line breaks" in messages
+        assert app.clipboard == "" and opened == []
+        await pilot.press("j", "y", "o")
+        await wait_until(pilot, lambda: bool(opened))
+        assert app.clipboard == "https://x.example/b" and opened == ["https://x.example/b"]

@@ -45,6 +45,7 @@ from newsreader.tui.widgets.related_panel import MAX_ROWS as RELATED_ROWS
 from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
 from newsreader.tui.widgets.status_bar import StatusBar
 from newsreader.tui.workers import UiTriage, index_folder, write_loop
+from newsreader.urls import web_url_problem
 from newsreader.watcher import FolderWatcher
 
 __all__ = ["Location", "MainScreen"]
@@ -339,21 +340,24 @@ class MainScreen(History, TriageActions, FolderSync):
 
     # --- other actions -------------------------------------------------------------------
 
-    def _current_url(self) -> str | None:
+    def _current_url(self, verb: str) -> str | None:
+        """The current article's URL if it is a clean http(s) URL; otherwise say why not."""
         current = self.articles.current
         url = current.url if current else ""
         if not url:
             self.notify("This article has no URL", severity="warning")
             return None
+        # A URL from a file may carry newlines and escape bytes: never hand those on.
+        problem = web_url_problem(url)
+        if problem is not None:
+            self.notify(f"Not {verb}: the URL {problem}", severity="warning")
+            return None
         return url
 
     def action_open_url(self) -> None:
-        """Open the article's URL in the browser (http and https only)."""
-        url = self._current_url()
+        """Open the article's URL in the browser (clean http and https URLs only)."""
+        url = self._current_url("opened")
         if url is None:
-            return
-        if not url.lower().startswith(("http://", "https://")):
-            self.notify("Only http and https URLs are opened", severity="warning")
             return
         self._open_in_browser(url)
         self.notify("Opening in the browser…")
@@ -366,8 +370,8 @@ class MainScreen(History, TriageActions, FolderSync):
             )
 
     def action_copy_url(self) -> None:
-        """Copy the article's URL to the clipboard."""
-        url = self._current_url()
+        """Copy the article's URL to the clipboard (clean http and https URLs only)."""
+        url = self._current_url("copied")
         if url is not None:
             self.app.copy_to_clipboard(url)
             self.notify("Copied the URL")
