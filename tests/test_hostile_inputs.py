@@ -26,7 +26,7 @@ from newsreader.parsing import parse_article, parse_detail
 from newsreader.query import parse_query
 from newsreader.records import from_record, to_record
 from newsreader.render import article_json, detail_json, detail_lines, list_line
-from newsreader.tui.app import make_app
+from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.widgets import detail_pane, related_panel
 from newsreader.watcher import FolderWatcher
@@ -440,3 +440,33 @@ async def test_copy_and_open_refuse_a_url_with_control_characters(
         await pilot.press("j", "y", "o")
         await wait_until(pilot, lambda: bool(opened))
         assert app.clipboard == "https://x.example/b" and opened == ["https://x.example/b"]
+
+
+# --- 6. the exit code after a crash -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("crash", [True, False], ids=["crash", "quit"])
+def test_app_exit_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], crash: bool
+) -> None:
+    """``newsreader DIR`` (the CLI's own path into the app) exits 1 when the app died of an
+    exception, and 0 when it was quit."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.md").write_text(article("a"))
+    run = NewsreaderApp.run
+
+    def headless_run(app: NewsreaderApp) -> None:
+        # No terminal here: run headless, and crash (or quit) once the screen is up.
+        def act() -> None:
+            if crash:
+                raise RuntimeError("forced crash")
+            app.exit()
+
+        app.call_later(lambda: app.set_timer(0.2, act))
+        run(app, headless=True)
+
+    monkeypatch.setattr(NewsreaderApp, "run", headless_run)
+    assert cli.main([str(folder)]) == (1 if crash else 0)
+    if crash:
+        assert "forced crash" in capsys.readouterr().err
