@@ -100,6 +100,8 @@ async def test_app_on_an_emptied_folder(tmp_path: Path) -> None:
         assert "No article files (.md .markdown .txt) in" in text
         assert "No article selected" in main.detail.export_text()
         assert "0/0 shown" in screen_text(app)
+        # The cached rows shown before the walk dropped them raised no error either.
+        assert not [n for n in app._notifications if "vanished" in n.message]
 
 
 # --- 2. dates at the edge of datetime, and impossible dates ------------------------------------

@@ -27,7 +27,7 @@ from textual.widgets import Footer, Input, Static
 from newsreader import paths
 from newsreader.index import SORT_KEYS, Links
 from newsreader.journal import Journal, JournalError
-from newsreader.loader import load_detail
+from newsreader.loader import VANISHED, load_detail
 from newsreader.model import BadFile
 from newsreader.query import QueryError, parse_query
 from newsreader.session import SessionState, load_session, save_session
@@ -203,7 +203,10 @@ class MainScreen(History, TriageActions, FolderSync):
         detail = load_detail(self.index.root, article.id)
         if isinstance(detail, BadFile):
             self.detail.show_summary(article)
-            self.notify(f"{article.id}: {detail.describe()}", severity="error")
+            # A cached row whose file is gone, shown while indexing: the walk is about to drop
+            # it (a folder emptied since the last run would otherwise start with an error).
+            if not (self.indexing and detail.reason == VANISHED):
+                self.notify(f"{article.id}: {detail.describe()}", severity="error")
         elif location.external is not None and location.external < len(detail.related):
             self.detail.show_related_entry(detail.related[location.external], article.title)
         else:
