@@ -94,8 +94,11 @@ def _run_app(args: list[str]) -> int:
     from newsreader.tui.app import make_app
 
     settings, notices = load_settings(paths.config_file())
-    make_app(folder, settings, notices).run()
-    return 0
+    app = make_app(folder, settings, notices)
+    app.run()
+    # After an unhandled exception Textual prints the traceback and run() returns normally,
+    # with return_code 1: pass it on, or a crashed app would exit 0 like a clean quit.
+    return app.return_code or 0
 
 
 def _parser() -> argparse.ArgumentParser:

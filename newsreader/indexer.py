@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from newsreader import heap
@@ -293,7 +294,9 @@ class _State:
         items = [item for i, item in self.items.items() if i not in in_replies]
         # A small first chunk: a warm start shows its first rows after reading only that.
         starts = [0, *range(FIRST_BATCH, len(items), BATCH)] if items else []
-        for start, end in zip(starts, [*starts[1:], len(items)], strict=True):
+        # pairwise, not zip with a shifted copy: with no items left (every file removed) there
+        # are no chunks at all, and the cache is written as a bare header.
+        for start, end in pairwise([*starts, len(items)]):
             yield [self._record(item) for item in items[start:end]]
         for packed, _ in self.packed:
             yield packed

@@ -31,12 +31,31 @@ class FoundFile:
     mtime_ns: int
 
 
-def find_files(root: Path, extensions: Iterable[str] = DEFAULT_EXTENSIONS) -> Iterator[FoundFile]:
-    """Yield every article file below ``root``, in a stable (sorted) order."""
+#: Folders more than this many levels below the opened one are not entered. No collection nests
+#: so deep, and a folder bind-mounted inside itself (a loop no symlink check sees) would
+#: otherwise be walked, listing the same files again at every level, until paths grew too long.
+MAX_DEPTH = 1024
+
+
+def folder_depth(rel_dir: str) -> int:
+    """How many levels below the root a folder is ("" is the root itself, at 0)."""
+    return rel_dir.count("/") + 1 if rel_dir else 0
+
+
+def find_files(
+    root: Path, extensions: Iterable[str] = DEFAULT_EXTENSIONS, max_depth: int = MAX_DEPTH
+) -> Iterator[FoundFile]:
+    """Yield every article file below ``root``, in a stable (sorted) order.
+
+    Iterative, with an explicit stack (a deep folder must not exhaust Python's recursion
+    limit), and folders more than ``max_depth`` levels below ``root`` are not entered.
+    """
     wanted = tuple(ext.lower() for ext in extensions)
     stack = [""]
     while stack:
         rel_dir = stack.pop()
+        if folder_depth(rel_dir) > max_depth:
+            continue
         prefix = f"{rel_dir}/" if rel_dir else ""
         try:
             with os.scandir(root / rel_dir if rel_dir else root) as it:

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from newsreader import jekyll
 from newsreader.model import (
@@ -97,6 +98,21 @@ class _AliasCountingLoader(yaml.CSafeLoader):
         return super().construct_object(node, deep)
 
 
+def _timestamp_or_text(loader: _AliasCountingLoader, node: yaml.ScalarNode) -> Any:
+    """A YAML timestamp, or its text when it names no real date (2021-02-30, 2021-13-45).
+
+    Jekyll's YAML (Ruby's Psych) keeps such a value as a string, so the file is a good article
+    whose date merely does not parse: ``to_datetime`` turns that into a warning.
+    """
+    try:
+        return SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_AliasCountingLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
 def decode(data: bytes) -> str:
     """Decode file bytes as UTF-8 text (a BOM is dropped), or raise ParseError."""
     if not data:
@@ -157,8 +173,8 @@ def load_yaml(source: str) -> Any:
     except RecursionError:
         raise ParseError("invalid YAML: nested too deeply") from None
     except (ValueError, OverflowError, TypeError) as exc:
-        # SafeConstructor builds dates and numbers without catching: 2021-13-45, a +99:00
-        # offset or a 5,000-digit integer raise from datetime() or int().
+        # SafeConstructor builds numbers without catching: a 5,000-digit integer raises from
+        # int() (impossible dates are kept as text by _timestamp_or_text).
         raise ParseError(f"invalid YAML value: {exc}") from None
     finally:
         loader.dispose()
@@ -580,20 +596,32 @@ def _related_link(entry: Mapping[Any, Any]) -> RelatedLink:
 
 
 def to_datetime(value: Any) -> tuple[datetime | None, str, str | None]:
-    """Convert a YAML date value to (aware datetime or None, raw text, warning or None)."""
+    """Convert a YAML date value to (aware datetime or None, raw text, warning or None).
+
+    A date whose instant lies outside what ``datetime`` can hold in UTC (9999-12-31T23:59:59
+    at -23:59, year 1 at a positive offset) is kept as raw text with a warning: comparing,
+    sorting or showing it in UTC would raise OverflowError.
+    """
     if value is None:
         return None, "", None
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)), "", None
-    if isinstance(value, date):
+        when = value
+    elif isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC), "", None
-    if isinstance(value, str):
+    elif isinstance(value, str):
         try:
-            parsed = datetime.fromisoformat(value.strip())
+            when = datetime.fromisoformat(value.strip())
         except ValueError:
             return None, value, f"is not a date: {short_repr(value)}"
-        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)), "", None
-    return None, short_repr(value), f"is not a date: {short_repr(value)}"
+    else:
+        return None, short_repr(value), f"is not a date: {short_repr(value)}"
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    try:
+        when.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raw = value if isinstance(value, str) else when.isoformat()
+        return None, raw, f"is out of range: {short_repr(raw)}"
+    return when, "", None
 
 
 # --- detail --------------------------------------------------------------------------------

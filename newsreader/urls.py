@@ -81,3 +81,39 @@ def _normalize_general(url: str) -> str:
     query = _clean_query(parts.query)
     key = f"{host}/{path}" if path else host
     return f"{key}?{query}" if query else key
+
+
+#: Longer URLs are refused for opening and copying (browsers themselves cap them near here).
+MAX_WEB_URL_LENGTH = 8192
+
+
+def web_url_problem(url: str) -> str | None:
+    """Why ``url`` must not be opened in a browser or copied, or None for a clean http(s) URL.
+
+    Clean means: not empty, no whitespace or control character anywhere (a URL from a file can
+    carry newlines and escape bytes, which a clipboard or a shell would take verbatim), it
+    parses, its scheme is http or https and it names a host. The reason is plain text that
+    quotes nothing from the URL but its scheme.
+    """
+    if not url:
+        return "is empty"
+    if len(url) > MAX_WEB_URL_LENGTH:
+        return f"is too long ({len(url):,} characters)"
+    if any(c.isspace() for c in url):
+        return "contains whitespace or line breaks"
+    # isprintable() is False for every "Other" and "Separator" character: controls (ESC and
+    # the like), format characters (bidirectional overrides, zero-width), unassigned ones.
+    if not url.isprintable():
+        return "contains control characters"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return "does not parse as a URL"
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        return f"is not http or https ({scheme}:)" if scheme else "has no http or https scheme"
+    if not host:
+        return "names no host"
+    return None

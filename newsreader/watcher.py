@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsreader.loader import DEFAULT_EXTENSIONS, find_files
+from newsreader.loader import DEFAULT_EXTENSIONS, MAX_DEPTH, find_files, folder_depth
 
 #: Bytes that begin with (size, mtime_ns) packed as two little-endian int64 (a FileStamp does).
 Signature = bytes
@@ -94,21 +94,30 @@ class FolderWatcher:
         self.files = known
         self._unsettled.clear()
 
-    def _scan_dirs(self, rel: str) -> None:
-        path = self.root / rel if rel else self.root
-        try:
-            st = os.stat(path, follow_symlinks=False)
-            with os.scandir(path) as it:
-                subdirs = [
-                    e.name
-                    for e in it
-                    if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)
-                ]
-        except OSError:
-            return
-        self.dirs[rel] = st.st_mtime_ns
-        for name in subdirs:
-            self._scan_dirs(f"{rel}/{name}" if rel else name)
+    def _scan_dirs(self, top: str) -> None:
+        """Record the mtime of ``top`` and of every folder below it (as ``find_files`` walks).
+
+        Iterative: a folder nested 1,000 deep would exceed Python's recursion limit, and the
+        RecursionError used to kill the indexing worker (the app then never left "Indexing…").
+        """
+        stack = [top]
+        while stack:
+            rel = stack.pop()
+            if folder_depth(rel) > MAX_DEPTH:
+                continue
+            path = self.root / rel if rel else self.root
+            try:
+                st = os.stat(path, follow_symlinks=False)
+                with os.scandir(path) as it:
+                    subdirs = [
+                        e.name
+                        for e in it
+                        if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)
+                    ]
+            except OSError:
+                continue
+            self.dirs[rel] = st.st_mtime_ns
+            stack.extend(f"{rel}/{name}" if rel else name for name in subdirs)
 
     def poll(self) -> Changes:
         """Look for settled changes since the last poll."""
@@ -176,9 +185,10 @@ class FolderWatcher:
         except OSError:
             return  # gone since the listing: its folder's mtime changed again
         if stat.S_ISDIR(st.st_mode):
-            if child not in self.dirs:
+            if child not in self.dirs and folder_depth(child) <= MAX_DEPTH:
                 self._scan_dirs(child)
-                for f in find_files(self.root / child, self.extensions):
+                below = MAX_DEPTH - folder_depth(child)
+                for f in find_files(self.root / child, self.extensions, below):
                     seen[f"{child}/{f.id}"] = signature(f.size, f.mtime_ns)
         elif stat.S_ISREG(st.st_mode) and child.lower().endswith(self.extensions):
             seen[child] = signature(st.st_size, st.st_mtime_ns)

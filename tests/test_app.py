@@ -636,7 +636,7 @@ async def test_open_url_only_http(folder: Path, monkeypatch: pytest.MonkeyPatch)
         await pilot.pause(0.2)
         assert current(app.main) == C
         assert opened == [URLS[A]]
-        assert any("Only http and https" in n for n in notifications(app))
+        assert "Not opened: the URL is not http or https (file:)" in notifications(app)
 
 
 async def test_copy_url(folder: Path) -> None:

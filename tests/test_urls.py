@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from newsreader.index import ArticleIndex, UrlMap
 from newsreader.model import Article, FileStamp, RelatedLink
-from newsreader.urls import _normalize_general, normalize_url
+from newsreader.urls import MAX_WEB_URL_LENGTH, _normalize_general, normalize_url, web_url_problem
 
 BASE = "https://example.com/news/2021/story"
 
@@ -203,3 +203,74 @@ def test_fast_path_equals_the_general_one_on_any_text(url: str) -> None:
 )  # fmt: skip
 def test_fast_path_examples(url: str) -> None:
     assert normalize_url(url) == _general(url)
+
+
+# --- which URLs may be opened or copied ---------------------------------------------------------
+
+CLEAN_WEB_URLS = [
+    "https://news.example/a/",
+    "http://news.example",
+    "HTTPS://News.Example/a?b=1&c=d#frag",
+    "https://news.example:8080/a",
+    "https://user@news.example/a",
+    "https://[2001:db8::1]/a",
+    "https://xn--caf-dma.example/caf%C3%A9",
+    "https://café.example/naïve",
+    "https://news.example/" + "a" * (MAX_WEB_URL_LENGTH - 21),
+]
+REFUSED_WEB_URLS: list[tuple[str, str, str]] = [
+    ("empty", "", "is empty"),
+    ("newline", "https://news.example/a\nrm -rf ~", "whitespace"),
+    ("trailing newline", "https://news.example/a\n", "whitespace"),
+    ("leading space", " https://news.example/a", "whitespace"),
+    ("inner space", "https://news.example/a b", "whitespace"),
+    ("tab", "https://news.example/\ta", "whitespace"),
+    ("no-break space", "https://news.example/a\u00a0b", "whitespace"),
+    ("line separator", "https://news.example/a\u2028b", "whitespace"),
+    ("escape", "https://news.example/\x1b]52;c;ZXZpbA==\x07", "control characters"),
+    ("csi", "https://news.example/\x1b[2J", "control characters"),
+    ("nul", "https://news.example/\x00", "control characters"),
+    ("del", "https://news.example/\x7f", "control characters"),
+    ("c1 control", "https://news.example/\x9b31m", "control characters"),
+    ("bidi override", "https://news.example/\u202egpj.exe", "control characters"),
+    ("zero width", "https://news\u200b.example/", "control characters"),
+    ("unassigned", "https://news.example/\U000e0fff", "control characters"),
+    ("file", "file:///etc/passwd", "is not http or https (file:)"),
+    ("javascript", "javascript:alert(1)", "is not http or https (javascript:)"),
+    ("data", "data:text/html,<script>", "is not http or https (data:)"),
+    ("ftp", "ftp://news.example/a", "is not http or https (ftp:)"),
+    ("no scheme", "news.example/a", "has no http or https scheme"),
+    ("scheme-relative", "//news.example/a", "has no http or https scheme"),
+    ("no host", "https:///a", "names no host"),
+    ("only scheme", "https:", "names no host"),
+    ("bad ipv6", "https://[::1/a", "does not parse"),
+    ("bad port", "https://news.example:99999999/", "does not parse"),
+    ("port not a number", "https://news.example:http/", "does not parse"),
+    ("too long", "https://news.example/" + "a" * MAX_WEB_URL_LENGTH, "is too long"),
+]
+
+
+@pytest.mark.parametrize("url", CLEAN_WEB_URLS)
+def test_clean_web_urls(url: str) -> None:
+    assert web_url_problem(url) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [c[1:] for c in REFUSED_WEB_URLS],
+    ids=[c[0] for c in REFUSED_WEB_URLS],
+)
+def test_refused_web_urls(url: str, reason: str) -> None:
+    problem = web_url_problem(url)
+    assert problem is not None and reason in problem
+    # The reason is shown in a notification: it never carries the URL's own characters.
+    assert problem.isprintable() and "news.example" not in problem
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_any_accepted_url_is_clean(tail: str) -> None:
+    """Whatever follows a good start, an accepted URL has no whitespace or control character."""
+    url = "https://news.example/" + tail
+    if web_url_problem(url) is None:
+        assert url.isprintable() and not any(c.isspace() for c in url)

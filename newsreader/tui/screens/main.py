@@ -27,7 +27,7 @@ from textual.widgets import Footer, Input, Static
 from newsreader import paths
 from newsreader.index import SORT_KEYS, Links
 from newsreader.journal import Journal, JournalError
-from newsreader.loader import load_detail
+from newsreader.loader import VANISHED, load_detail
 from newsreader.model import BadFile
 from newsreader.query import QueryError, parse_query
 from newsreader.render import misread_reason
@@ -42,9 +42,11 @@ from newsreader.tui.screens.sort import SortScreen
 from newsreader.tui.screens.triage_actions import TriageActions
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
+from newsreader.tui.widgets.related_panel import MAX_ROWS as RELATED_ROWS
 from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
 from newsreader.tui.widgets.status_bar import StatusBar
 from newsreader.tui.workers import UiTriage, index_folder, write_loop
+from newsreader.urls import web_url_problem
 from newsreader.watcher import FolderWatcher
 
 __all__ = ["Location", "MainScreen"]
@@ -202,16 +204,21 @@ class MainScreen(History, TriageActions, FolderSync):
         detail = load_detail(self.index.root, article.id)
         if isinstance(detail, BadFile):
             self.detail.show_summary(article)
-            self.notify(f"{article.id}: {detail.describe()}", severity="error")
+            # A cached row whose file is gone, shown while indexing: the walk is about to drop
+            # it (a folder emptied since the last run would otherwise start with an error).
+            if not (self.indexing and detail.reason == VANISHED):
+                self.notify(f"{article.id}: {detail.describe()}", severity="error")
         elif location.external is not None and location.external < len(detail.related):
             self.detail.show_related_entry(detail.related[location.external], article.title)
         else:
             self.detail.show_detail(detail, backlinks_count=len(backlinks))
-        if resolve:
-            rows = [RelatedRow(r.link, r.target, r.index) for r in self.index.resolve(article)]
-        else:
-            rows = [RelatedRow(link, None, i) for i, link in enumerate(article.related)]
-        self.related.show(rows, backlinks)
+        # Only the rows the panel lists are resolved: an article can list 90,000 entries.
+        listed = article.related[:RELATED_ROWS]
+        rows = [
+            RelatedRow(link, self.index.resolve_link(link, article.id) if resolve else None, i)
+            for i, link in enumerate(listed)
+        ]
+        self.related.show(rows, backlinks, related_count=len(article.related))
 
     def _links_available(self) -> bool:
         """Whether related entries can be resolved now without stalling the UI.
@@ -337,21 +344,24 @@ class MainScreen(History, TriageActions, FolderSync):
 
     # --- other actions -------------------------------------------------------------------
 
-    def _current_url(self) -> str | None:
+    def _current_url(self, verb: str) -> str | None:
+        """The current article's URL if it is a clean http(s) URL; otherwise say why not."""
         current = self.articles.current
         url = current.url if current else ""
         if not url:
             self.notify("This article has no URL", severity="warning")
             return None
+        # A URL from a file may carry newlines and escape bytes: never hand those on.
+        problem = web_url_problem(url)
+        if problem is not None:
+            self.notify(f"Not {verb}: the URL {problem}", severity="warning")
+            return None
         return url
 
     def action_open_url(self) -> None:
-        """Open the article's URL in the browser (http and https only)."""
-        url = self._current_url()
+        """Open the article's URL in the browser (clean http and https URLs only)."""
+        url = self._current_url("opened")
         if url is None:
-            return
-        if not url.lower().startswith(("http://", "https://")):
-            self.notify("Only http and https URLs are opened", severity="warning")
             return
         self._open_in_browser(url)
         self.notify("Opening in the browser…")
@@ -364,8 +374,8 @@ class MainScreen(History, TriageActions, FolderSync):
             )
 
     def action_copy_url(self) -> None:
-        """Copy the article's URL to the clipboard."""
-        url = self._current_url()
+        """Copy the article's URL to the clipboard (clean http and https URLs only)."""
+        url = self._current_url("copied")
         if url is not None:
             self.app.copy_to_clipboard(url)
             self.notify("Copied the URL")

@@ -50,6 +50,16 @@ Sections = dict[str, RenderableType | None]
 
 NO_ARTICLE = "No article selected"
 
+#: At most this many rows of one list (other keys, an entry's fields, images) are shown, then
+#: a line saying how many more there are. A file can hold 90,000 keys: laying out a grid of
+#: them all took Rich ~35 s, every time the cursor landed on it.
+MAX_ROWS = 200
+#: At most this many topics are listed.
+MAX_TOPICS = 50
+#: Longer excerpts, bodies and featured contents are cut here (laid out in full, a megabyte
+#: of text would cost seconds too).
+MAX_TEXT = 20_000
+
 
 def format_datetime(date: datetime | None, raw: str = "") -> str:
     """``YYYY-MM-DD HH:MM UTC``; the raw text marked "(unparsed)" when it did not parse."""
@@ -58,7 +68,8 @@ def format_datetime(date: datetime | None, raw: str = "") -> str:
     if date.tzinfo is not None:
         date = date.astimezone(UTC)
     # A naive timestamp has no zone to convert from; the format's timestamps are UTC.
-    return date.strftime("%Y-%m-%d %H:%M UTC")
+    # Not strftime's %Y: glibc does not pad years before 1000 to four digits.
+    return f"{date.year:04d}-{date:%m-%d %H:%M} UTC"
 
 
 def published_state(article: Article) -> str:
@@ -109,6 +120,27 @@ def _grid(rows: Iterable[tuple[str, str]]) -> Table | None:
     return table if table.row_count else None
 
 
+def _more(count: int, noun: str) -> Text:
+    """The line that stands for what was left out."""
+    return Text(f"… and {count:,} more {noun}", style="dim italic")
+
+
+def _capped_grid(rows: Sequence[tuple[str, str]], noun: str) -> RenderableType | None:
+    """The grid of the first ``MAX_ROWS`` rows, then how many more there are."""
+    grid = _grid(rows[:MAX_ROWS])
+    if grid is None or len(rows) <= MAX_ROWS:
+        return grid
+    return Group(grid, _more(len(rows) - MAX_ROWS, noun))
+
+
+def topics_text(topics: Sequence[str]) -> str:
+    """The first ``MAX_TOPICS`` topics, comma-separated, then how many more there are."""
+    text = ", ".join(topics[:MAX_TOPICS])
+    if len(topics) > MAX_TOPICS:
+        text += f" … and {len(topics) - MAX_TOPICS:,} more"
+    return text
+
+
 def _titled(label: str, body: RenderableType | None) -> RenderableType | None:
     return None if body is None else Group(_heading(label), body)
 
@@ -121,7 +153,7 @@ def _images(images: Sequence[Image], logos: Sequence[Image] = ()) -> RenderableT
     """One line per image: URL, then WIDTHxHEIGHT and title when known."""
     lines: list[Text] = []
     for prefix, group in (("", images), ("logo ", logos)):
-        for image in group:
+        for image in group[:MAX_ROWS]:
             line = Text(prefix, style="dim")
             line.append(inert(image.url) or "(no url)")
             if image.width is not None or image.height is not None:
@@ -130,6 +162,8 @@ def _images(images: Sequence[Image], logos: Sequence[Image] = ()) -> RenderableT
             if image.title:
                 line.append(f"  {inert(image.title)}", style="italic")
             lines.append(line)
+        if len(group) > MAX_ROWS:
+            lines.append(_more(len(group) - MAX_ROWS, "logos" if prefix else "images"))
     return _titled(f"Images ({len(images)})", Group(*lines)) if lines else None
 
 
@@ -150,7 +184,12 @@ def _source(provider: str, domain: str) -> Text | None:
 
 
 def _multiline(text: str) -> Text | None:
-    return Text(inert(text, multiline=True)) if text.strip() else None
+    if not text.strip():
+        return None
+    shown = Text(inert(text[:MAX_TEXT], multiline=True))
+    if len(text) > MAX_TEXT:
+        shown.append(f"\n… and {len(text) - MAX_TEXT:,} more characters", style="dim italic")
+    return shown
 
 
 def _warnings(warnings: Sequence[str]) -> Text | None:
@@ -175,7 +214,7 @@ def _article_sections(
         ("Quality", _number(article.quality)),
         ("Heat", _number(article.heat)),
         ("State", published_state(article)),
-        ("Topics", ", ".join(article.topics)),
+        ("Topics", topics_text(article.topics)),
         *extra_fields,
     ]
     return {
@@ -196,7 +235,7 @@ def detail_sections(detail: ArticleDetail, backlinks_count: int = 0) -> Sections
     sections = _article_sections(article, counts, detail.excerpt)
     sections["images"] = _images(detail.images, detail.provider_images)
     sections["featured"] = _titled("Featured content", _multiline(detail.featured_content))
-    sections["unknown"] = _titled("Other keys", _grid(detail.unknown))
+    sections["unknown"] = _titled("Other keys", _capped_grid(detail.unknown, "keys"))
     sections["body"] = _titled("Body", _multiline(detail.body))
     return sections
 
@@ -227,7 +266,7 @@ def related_entry_sections(entry: RelatedEntry, parent_title: str) -> Sections:
         "fields": _grid(fields),
         "urls": _titled("URLs", _grid(("URL", url) for url in link.urls)),
         "images": _images(entry.images),
-        "unknown": _titled("All fields", _grid(entry.fields)),
+        "unknown": _titled("All fields", _capped_grid(entry.fields, "fields")),
         "excerpt": _titled("Excerpt", _multiline(entry.excerpt)),
     }
 

@@ -27,6 +27,9 @@ IN_FOLDER = "⇢"
 EXTERNAL = "↗"
 PUBLISHED = "●"
 UNPUBLISHED = "○"
+#: At most this many related entries, and as many backlinks, are listed, then a line saying how
+#: many more there are: an article can list 90,000, and an option each cost seconds.
+MAX_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,8 @@ class _External:
 
 
 def _date(date: datetime | None) -> str:
-    return date.strftime("%Y-%m-%d") if date is not None else ""
+    # Not strftime: glibc's %Y does not pad years before 1000 to four digits.
+    return f"{date.year:04d}-{date:%m-%d}" if date is not None else ""
 
 
 PROVIDER_CELLS = 16
@@ -161,8 +165,19 @@ class RelatedPanel(OptionList):
         self._click_acted = False
         self.show([], [])
 
-    def show(self, entries: list[RelatedRow], backlinks: list[Article]) -> None:
-        """Replace the rows: the related entries, then the backlinks."""
+    def show(
+        self,
+        entries: list[RelatedRow],
+        backlinks: list[Article],
+        *,
+        related_count: int | None = None,
+    ) -> None:
+        """Replace the rows: the related entries, then the backlinks.
+
+        ``related_count``: how many related entries the article has, when ``entries`` holds
+        only the first of them (at least ``MAX_ROWS``, the ones listed).
+        """
+        total = len(entries) if related_count is None else max(related_count, len(entries))
         options: list[Option] = []
         actions: list[_Open | _External | None] = []
 
@@ -170,17 +185,21 @@ class RelatedPanel(OptionList):
             options.append(option)
             actions.append(action)
 
-        add(_note(f"Related ({len(entries)})", "bold"), None)
-        for row in entries:
+        add(_note(f"Related ({total:,})", "bold"), None)
+        for row in entries[:MAX_ROWS]:
             action = _External(row.index) if row.target is None else _Open(row.target.id)
             add(Option(related_text(row)), action)
         if not entries:
             add(_note("No related stories", "italic"), None)
-        add(_note(f"Backlinks ({len(backlinks)})", "bold"), None)
-        for article in backlinks:
+        elif total > MAX_ROWS:
+            add(_note(f"… and {total - MAX_ROWS:,} more", "italic"), None)
+        add(_note(f"Backlinks ({len(backlinks):,})", "bold"), None)
+        for article in backlinks[:MAX_ROWS]:
             add(Option(backlink_text(article)), _Open(article.id))
         if not backlinks:
             add(_note("No backlinks", "italic"), None)
+        elif len(backlinks) > MAX_ROWS:
+            add(_note(f"… and {len(backlinks) - MAX_ROWS:,} more", "italic"), None)
 
         self._actions = actions
         self.set_options(options)
