@@ -78,7 +78,7 @@ def test_cli_on_an_empty_folder(
     assert cli.main(["list", str(folder), "--json"]) == 0
     assert capsys.readouterr().out == ""
     assert cli.main(["check", str(folder)]) == 0
-    assert capsys.readouterr().out == "0 articles, 0 bad, 0 warnings\n"
+    assert capsys.readouterr().out == "0 articles, 0 problem files (0 reach the site), 0 warnings\n"
     assert cli.main(["stats", str(folder), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 0
     # Run again: the cache written for the emptied folder must read back too.

@@ -159,12 +159,20 @@ def test_build_rows_targets_only_warning_rows() -> None:
             assert target is None  # headings can't be chosen
 
 
+def test_misread_articles_are_problem_files_that_open() -> None:
+    misread = [("2021-01-03-c.md", "Jekyll cannot read the front matter: Symbol")]
+    options, targets = build_rows(BAD[:1], [], misread)
+    assert "Problem files (2)" in str(options[0].prompt)
+    assert targets == [None, None, "2021-01-03-c.md", None, None]
+    assert "Symbol" in str(options[2].prompt)
+
+
 @pytest.mark.parametrize(
     ("bad", "warnings", "expected"),
     [
         ([], [], [EMPTY]),
-        (BAD[:1], [], ["Bad files (1)", "Warnings (0)", "none"]),
-        ([], WARNINGS[:1], ["Bad files (0)", "Warnings (1)", "excerpt is not a string"]),
+        (BAD[:1], [], ["Problem files (1)", "Warnings (0)", "none"]),
+        ([], WARNINGS[:1], ["Problem files (0)", "Warnings (1)", "excerpt is not a string"]),
     ],
     ids=["empty", "only-bad", "only-warnings"],
 )
@@ -183,7 +191,7 @@ async def test_bad_files_shows_hostile_text_literally() -> None:
     async with app.run_test(size=SIZE):
         lines = screen_lines(app)
         text = "\n".join(lines)
-        assert "Bad files (2)" in text
+        assert "Problem files (2)" in text
         assert "Warnings (2)" in text
         assert "[bold]x[/]" in text
         assert "[red]bad[/red]" in text

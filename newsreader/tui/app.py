@@ -158,7 +158,7 @@ class NewsreaderApp(App[None]):
             ("Sort…", "Choose the sort order", main.action_choose_sort),
             ("Filter", "Focus the filter input", main.action_focus_query),
             ("Clear filter", "Show every article", partial(main.set_query, "")),
-            ("Problems", "Bad files and warnings", main.action_bad_files),
+            ("Problems", "Problem files and warnings", main.action_bad_files),
             ("Open URL", "Open the article in the browser", main.action_open_url),
             ("Copy URL", "Copy the article URL", main.action_copy_url),
             ("Back", "Back in the related history", main.action_back),

@@ -8,6 +8,7 @@ on one only says so.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -22,13 +23,13 @@ from textual.widgets.option_list import Option
 from newsreader.model import BadFile
 from newsreader.text import inert
 
-TITLE = "Bad files and warnings"
+TITLE = "Problem files and warnings"
 HINT = "enter go to article · escape close"
-EMPTY = "No bad files and no warnings."
+EMPTY = "No problem files and no warnings."
 NONE = "none"
 BAD_MARK = "✗"
 WARNING_MARK = "!"
-CANNOT_OPEN = "A bad file cannot be opened: it was not indexed."
+CANNOT_OPEN = "This problem file cannot be opened: it was not indexed."
 
 
 def _note(text: str, style: str) -> Option:
@@ -56,16 +57,26 @@ def warning_text(article_id: str, warning: str) -> Text:
 
 
 def build_rows(
-    bad: list[BadFile], warnings: list[tuple[str, str]]
+    bad: list[BadFile],
+    warnings: list[tuple[str, str]],
+    misread: Sequence[tuple[str, str]] = (),
 ) -> tuple[list[Option], list[str | None]]:
-    """The options of the list and, by option index, the article id enter opens (or None)."""
-    if not bad and not warnings:
+    """The options of the list and, by option index, the article id enter opens (or None).
+
+    Problem files are the bad files and the ``misread`` articles (indexed, but Jekyll cannot
+    read their front matter): those can be opened, like the warnings' articles.
+    """
+    if not bad and not warnings and not misread:
         return [_note(EMPTY, "italic")], [None]
-    options: list[Option] = [_note(f"Bad files ({len(bad)})", "bold")]
+    options: list[Option] = [_note(f"Problem files ({len(bad) + len(misread)})", "bold")]
     options += [Option(bad_file_text(item)) for item in bad]
-    if not bad:
-        options.append(_note(NONE, "italic"))
     targets: list[str | None] = [None] * len(options)
+    for article_id, reason in misread:
+        options.append(Option(_row(BAD_MARK, article_id, reason)))
+        targets.append(article_id)
+    if not bad and not misread:
+        options.append(_note(NONE, "italic"))
+        targets.append(None)
     options.append(_note(f"Warnings ({len(warnings)})", "bold"))
     targets.append(None)
     for article_id, warning in warnings:
@@ -137,9 +148,14 @@ class BadFilesScreen(ModalScreen[str | None]):
         Binding("escape,exclamation_mark,q", "close", "Close", id="bad_files.close"),
     ]
 
-    def __init__(self, bad: list[BadFile], warnings: list[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        bad: list[BadFile],
+        warnings: list[tuple[str, str]],
+        misread: Sequence[tuple[str, str]] = (),
+    ) -> None:
         super().__init__()
-        self._options, self._targets = build_rows(list(bad), list(warnings))
+        self._options, self._targets = build_rows(list(bad), list(warnings), misread)
 
     def compose(self) -> ComposeResult:
         """The title, the list and the hint."""

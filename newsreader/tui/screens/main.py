@@ -382,15 +382,15 @@ class MainScreen(History, TriageActions, FolderSync):
 
     def action_bad_files(self) -> None:
         """Show the files that could not be read and the warnings."""
-        # Articles Jekyll cannot read come first: the site publishes them with no front matter.
-        warnings = [(a.id, f"{misread_reason(a)} ({a.site_words})") for a in self.index.misread]
-        warnings += (
+        # Indexed, but Jekyll cannot read them: problem files that can be opened.
+        misread = [(a.id, f"{misread_reason(a)} ({a.site_words})") for a in self.index.misread]
+        warnings = [
             (a.id, w) for a in sorted(self.index.articles, key=lambda a: a.id) for w in a.warnings
-        )
+        ]
 
         def chosen(article_id: str | None) -> None:
             if article_id and not self.articles.move_to(article_id):
                 self.set_query("")
                 self.articles.move_to(article_id)
 
-        self.app.push_screen(BadFilesScreen(self.index.bad, warnings), chosen)
+        self.app.push_screen(BadFilesScreen(self.index.bad, warnings, misread), chosen)

@@ -52,7 +52,7 @@ class StatusBar(Static):
         if info.bad:
             text.append(f"  ! {info.bad:,} bad", style="red")
             if info.reaching_site:
-                text.append(f", {info.reaching_site:,} on the site", style="bold red")
+                text.append(f" ({info.reaching_site:,} on the site)", style="bold red")
         text.append(f"  decisions {info.decisions}")
         if info.query:
             text.append("  query: ")
