@@ -18,6 +18,7 @@ from newsreader.config import Settings, load_settings
 from newsreader.flagwriter import WriteError
 from newsreader.folder import FolderError, build_index
 from newsreader.index import SORT_KEYS, ArticleIndex, sort_articles
+from newsreader.indexer import prepare_workers
 from newsreader.journal import Change, Journal, JournalError
 from newsreader.loader import load_detail
 from newsreader.model import Article, ArticleDetail, BadFile
@@ -95,6 +96,7 @@ def _run_app(args: list[str]) -> int:
 
     settings, notices = load_settings(paths.config_file())
     app = make_app(folder, settings, notices)
+    prepare_workers()  # before Textual takes stderr over: a large folder is indexed in parallel
     app.run()
     # After an unhandled exception Textual prints the traceback and run() returns normally,
     # with return_code 1: pass it on, or a crashed app would exit 0 like a clean quit.

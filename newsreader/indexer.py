@@ -84,6 +84,22 @@ def _worker_count() -> int:
     return max(1, min(cpus, 4))
 
 
+def prepare_workers() -> None:
+    """Start multiprocessing's resource tracker now, while ``sys.stderr`` is a real file.
+
+    A worker pool starts the tracker on first use and hands it stderr's descriptor. Inside the
+    app, Textual has replaced stderr by then with an object whose ``fileno()`` is -1, so the
+    start fails and every chunk is parsed in the app's own process. Started before the app
+    runs (about 10 ms), the tracker is found running and the pool's workers start.
+    """
+    try:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except (OSError, ValueError):  # no workers then; indexing still works in this process
+        pass
+
+
 class _Parallel:
     """Chunks of files parsed by worker processes, results taken in the order submitted.
 

@@ -380,3 +380,44 @@ def test_what_dies_while_frozen_is_collected_once_indexing_is_done(
     assert dead() is not None  # frozen: no collection sees it
     assert list(updates)[-1].finished
     assert dead() is None
+
+
+WORKERS_UNDER_A_FAKE_STDERR = """
+import sys
+from pathlib import Path
+from newsreader.indexer import _Parallel, prepare_workers
+from newsreader.loader import find_files
+
+class NoFile:  # as Textual's stderr inside the app: fileno() is -1
+    def write(self, text): return len(text)
+    def flush(self): pass
+    def fileno(self): return -1
+
+if sys.argv[2] == "prepared":
+    prepare_workers()
+sys.stderr = NoFile()
+pool = _Parallel(Path(sys.argv[1]))
+pool.submit(list(find_files(Path(sys.argv[1]))))
+[(records, packed)] = list(pool.ready(wait=True))
+pool.close()
+print("worker" if packed is not None else "here", len(records))
+"""
+
+
+@pytest.mark.parametrize(("mode", "where"), [("prepared", "worker"), ("bare", "here")])
+def test_workers_start_when_prepared_before_stderr_is_taken_over(
+    corpus: Path, mode: str, where: str
+) -> None:
+    """The app calls prepare_workers() before Textual replaces stderr; without it, a pool
+    cannot start its resource tracker and every chunk is parsed in the app's process."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", WORKERS_UNDER_A_FAKE_STDERR, str(corpus), mode],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.split() == [where, "61"]
