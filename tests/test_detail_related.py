@@ -496,3 +496,51 @@ async def test_hostile_row_text_is_literal() -> None:
         assert texts[1].startswith("↗   ␛[31mred ")
         assert texts[1].endswith(" [bold]Big[/bold] ␛[2J␇[link=file:///etc]x[/link]")
         assert texts[3].startswith("●   ") and texts[3].endswith("[b]back␇")
+
+
+# --- reading order and entities -------------------------------------------------------------
+
+
+def test_excerpt_comes_right_under_title_and_source() -> None:
+    """The excerpt is the story: before dates, URLs, images and the file path."""
+    order = [name for name in SECTIONS if name not in ("message", "context")]
+    assert order[:3] == ["title", "source", "excerpt"]
+    pane = DetailPane()
+    pane.show_detail(full_detail())
+    # export_text puts a blank line between two sections.
+    lines = pane.export_text(100).splitlines()
+    assert lines[:6] == [
+        "Chipmaker ships a suite",
+        "",
+        "Wire Weekly · wire.example",
+        "",
+        "First paragraph of the excerpt.",
+        "Second line of it.",
+    ]
+
+
+ENTITY_CASES = [
+    ("no-break space", "a&nbsp;b", "a\u00a0b"),
+    ("numeric ellipsis", "more&#8230;", "more…"),
+    ("ampersand", "R&amp;D &lt;b&gt;", "R&D <b>"),
+    ("double-escaped stays once-escaped", "&amp;amp;", "&amp;"),
+    ("decoded markup stays literal", "&#91;bold]x&#91;/bold]", "[bold]x[/bold]"),
+    ("escape by reference stays visible", "a&#27;[2Jb", "a␛[2Jb"),
+    ("bell by hex reference", "x&#x07;y", "x␇y"),
+    ("bidi override by reference", "a&#x202E;b", "a\ufffdb"),
+]
+
+
+@pytest.mark.parametrize(
+    ("excerpt", "shown"), [c[1:] for c in ENTITY_CASES], ids=[c[0] for c in ENTITY_CASES]
+)
+async def test_excerpt_and_title_decode_entities_and_stay_inert(excerpt: str, shown: str) -> None:
+    detail = ArticleDetail(article=make_article(title=f"T {excerpt}"), excerpt=excerpt)
+    app = WidgetApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(DetailPane)
+        pane.show_detail(detail)
+        await pilot.pause()
+        text = shown_text(pane)
+        assert text.splitlines()[:3] == [f"T {shown}", "", shown]
+        assert not any(ch in text for ch in "\x1b\x07\u202e")

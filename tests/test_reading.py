@@ -16,7 +16,7 @@ from newsreader import indexer, paths
 from newsreader.config import Settings
 from newsreader.session import SessionState, save_session
 from newsreader.tui.app import make_app
-from tests.apphelpers import article_text, ready
+from tests.apphelpers import article_text, ready, write_small_folder
 
 SIZE = (120, 40)
 #: Articles in the folder a first open is tried on, one indexing batch each.
@@ -71,3 +71,18 @@ async def test_a_saved_session_still_restores_its_article(tmp_path: Path) -> Non
         assert app.main.articles.cursor == 17
         assert app.main.articles.current is not None
         assert app.main.articles.current.id == wanted
+
+
+async def test_excerpt_is_on_screen_at_80x24(tmp_path: Path) -> None:
+    """The smallest layout shows the title, the source and the excerpt, above the metadata."""
+    folder = write_small_folder(tmp_path / "news")
+    app = make_app(folder, Settings())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        detail = app.main.detail
+        excerpt = detail.query_one("#detail-excerpt")
+        assert excerpt.display
+        assert detail.region.contains_region(excerpt.region)
+        assert "The excerpt of alpha story." in str(excerpt.render())
+        fields = detail.query_one("#detail-fields")
+        assert excerpt.region.bottom <= fields.region.y

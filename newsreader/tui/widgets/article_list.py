@@ -39,7 +39,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.model import Article
-from newsreader.text import inert
+from newsreader.text import inert, readable
 
 PUBLISHED_GLYPH = "●"
 UNPUBLISHED_GLYPH = "○"
@@ -505,7 +505,7 @@ class ArticleList(ScrollView, can_focus=True):
         if layout.provider:
             middle += fit_cells(inert(article.provider), layout.provider) + " "
         # An untitled file still needs something to recognise it by.
-        title = fit_cells(inert(article.title or article.id), layout.title)
+        title = fit_cells(readable(article.title) or inert(article.id), layout.title)
         numbers = " " + compact_number(article.quality) + " " + compact_number(article.heat)
         segments = [
             mark,

@@ -20,7 +20,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from newsreader.model import Article, RelatedLink
-from newsreader.text import inert
+from newsreader.text import inert, readable
 from newsreader.tui.widgets.article_list import fit_cells
 
 IN_FOLDER = "⇢"
@@ -75,7 +75,7 @@ def _row_text(marker: str, title: str, details: list[str]) -> Text:
     text = Text(fit_cells(marker, 3) + " ")
     text.append(fit_cells(inert(provider), PROVIDER_CELLS) + " ", style="bold")
     text.append(fit_cells(day, 10) + " " + fit_cells(quality, 4) + " ", style="dim")
-    text.append(inert(title) or "(untitled)")
+    text.append(readable(title) or "(untitled)")
     return text
 
 
