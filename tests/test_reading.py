@@ -11,11 +11,13 @@ import random
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 
 from newsreader import indexer, paths
 from newsreader.config import Settings
 from newsreader.session import SessionState, save_session
 from newsreader.tui.app import make_app
+from newsreader.tui.screens.main import MainScreen
 from tests.apphelpers import article_text, ready, write_small_folder
 
 SIZE = (120, 40)
@@ -86,3 +88,27 @@ async def test_excerpt_is_on_screen_at_80x24(tmp_path: Path) -> None:
         assert "The excerpt of alpha story." in str(excerpt.render())
         fields = detail.query_one("#detail-fields")
         assert excerpt.region.bottom <= fields.region.y
+
+
+async def test_shift_j_k_scroll_the_detail_from_the_list(tmp_path: Path) -> None:
+    """J / K scroll the detail pane; the focus and the cursor stay in the list."""
+    folder = write_small_folder(tmp_path / "news")
+    app = make_app(folder, Settings())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        main = app.main
+        assert main.detail.max_scroll_y > 0
+        await pilot.press("J", "J")
+        assert main.detail.scroll_y > 0
+        assert app.focused is main.articles and main.articles.cursor == 0
+        down = main.detail.scroll_y
+        await pilot.press("K")
+        assert 0 <= main.detail.scroll_y < down
+        assert app.focused is main.articles and main.articles.cursor == 0
+
+
+def test_detail_scroll_bindings_have_ids() -> None:
+    """J / K are main-screen bindings with stable ids, so a keymap can move them."""
+    keys = {b.id: b.key for b in MainScreen.BINDINGS if isinstance(b, Binding)}
+    assert keys["app.detail_down"] == "J"
+    assert keys["app.detail_up"] == "K"
