@@ -18,7 +18,7 @@ from newsreader.config import Settings
 from newsreader.session import SessionState, save_session
 from newsreader.tui.app import make_app
 from newsreader.tui.screens.main import MainScreen
-from tests.apphelpers import article_text, ready, write_small_folder
+from tests.apphelpers import A, B, C, article_text, ready, write_small_folder
 
 SIZE = (120, 40)
 #: Articles in the folder a first open is tried on, one indexing batch each.
@@ -112,3 +112,24 @@ def test_detail_scroll_bindings_have_ids() -> None:
     keys = {b.id: b.key for b in MainScreen.BINDINGS if isinstance(b, Binding)}
     assert keys["app.detail_down"] == "J"
     assert keys["app.detail_up"] == "K"
+
+
+async def test_related_panel_gives_its_room_to_the_detail(tmp_path: Path) -> None:
+    """An article with nothing related shows one line there; the detail takes the rest."""
+    folder = write_small_folder(tmp_path / "news")
+    app = make_app(folder, Settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        main = app.main
+        assert main.articles.current is not None and main.articles.current.id == A
+        assert not main.related.has_class("-empty")
+        tall = main.detail.region.height
+        main.articles.move_to(C)  # C lists nothing and nothing lists it
+        await pilot.pause()
+        assert main.related.has_class("-empty")
+        assert main.related.region.height <= 2  # its border and one line
+        assert main.detail.region.height > tall + 5
+        main.articles.move_to(B)  # A lists B: a backlink
+        await pilot.pause()
+        assert not main.related.has_class("-empty")
+        assert main.detail.region.height == tall
