@@ -72,8 +72,22 @@ class MainScreen(History, TriageActions, FolderSync):
         Binding("y", "copy_url", "Copy URL", show=False, id="app.copy_url"),
         Binding("exclamation_mark", "bad_files", "Problems", id="app.problems"),
         # Read on in the detail pane while the list keeps the focus (and the cursor).
-        Binding("J", "scroll_detail(1)", "Detail down", show=False, id="app.detail_down"),
-        Binding("K", "scroll_detail(-1)", "Detail up", show=False, id="app.detail_up"),
+        Binding(
+            "J",
+            "scroll_detail(1)",
+            "Detail down",
+            show=False,
+            id="app.detail_down",
+            tooltip="Scroll the detail down (from the list)",
+        ),
+        Binding(
+            "K",
+            "scroll_detail(-1)",
+            "Detail up",
+            show=False,
+            id="app.detail_up",
+            tooltip="Scroll the detail up (from the list)",
+        ),
         Binding("escape", "escape", "Clear", show=False, id="app.escape"),
         # Replace the screen's focus_next / focus_previous: the query input is reached with `/`.
         Binding("tab", "cycle_panes(1)", "Next pane", show=False, id="app.next_pane"),
