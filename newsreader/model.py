@@ -178,6 +178,13 @@ class Article:
         return site_rules.shows(self.renders, self.site_time)
 
     @property
+    def site_differs(self) -> bool:
+        """Whether the file's own ``published`` flag does not say what the site does: a problem
+        file Jekyll reads without its front matter, a page dated in the future, a flag that is
+        missing or not a boolean."""
+        return bool(self.site_problem) or self.flag is not self.published
+
+    @property
     def site(self) -> str:
         """``published`` or ``hidden``: what the site does with this article now."""
         return site_rules.verdict(True, self.renders, self.site_time)

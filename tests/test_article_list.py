@@ -10,6 +10,7 @@ from textual.app import App, ComposeResult
 
 from newsreader.model import Article, FileStamp
 from newsreader.tui.widgets.article_list import (
+    DIFFERS_GLYPH,
     MARK_GLYPH,
     PUBLISHED_GLYPH,
     UNPUBLISHED_GLYPH,
@@ -21,8 +22,8 @@ from newsreader.tui.widgets.article_list import (
 
 STAMP = FileStamp(0, 0, b"")
 SIZE = (100, 20)
-#: The last cells of every row: gap, quality (4), gap, heat (4).
-TAIL = 10
+#: The last cells of every row: gap, quality (6), gap, heat (6), the blank by the scrollbar.
+TAIL = 15
 
 
 def make(index: int, **fields: object) -> Article:
@@ -33,6 +34,9 @@ def make(index: int, **fields: object) -> Article:
         "date": datetime(2024, 1, 1 + index % 28),
         "quality": index % 100,
         "heat": index % 10,
+        # The file's flag agrees with the site (no "!" beside the status glyph).
+        "flag": True,
+        "has_flag": True,
     }
     values.update(fields)
     return Article(id=f"a{index:06d}.md", stamp=STAMP, **values)  # type: ignore[arg-type]
@@ -127,9 +131,11 @@ def test_compact_number(value: int | None, expected: str) -> None:
 
 
 LAYOUT_CASES = [
-    ("wide", 100, 16, 59),
-    ("provider shrinks for the title", 60, 15, 20),
-    ("provider hidden when narrow", 45, 0, 21),
+    ("usual", 90, 16, 43),
+    ("provider grows on a wide screen", 130, 24, 75),
+    ("provider stops growing", 200, 30, 139),
+    ("provider shrinks for the title", 60, 9, 20),
+    ("provider hidden when narrow", 45, 0, 15),
     ("too narrow for a title", 20, 0, 0),
 ]
 
@@ -156,9 +162,9 @@ async def test_initial_render_and_highlight() -> None:
         header = widget.render_line(0).text
         assert header.split() == ["Date", "Provider", "Title", "Qual", "Heat"]
         first = widget.render_line(1).text
-        assert first.startswith(" " + PUBLISHED_GLYPH + " 2024-01-01 Provider")
+        assert first.startswith(" " + PUBLISHED_GLYPH + "  2024-01-01 Provider")
         assert "Title 0" in first
-        assert first.endswith("   0    0")
+        assert first.endswith("     0      0 ")
         assert widget.render_line(2).text[1] == UNPUBLISHED_GLYPH
         assert all(cell_len(widget.render_line(y).text) == width for y in range(7))
         assert widget.render_line(6).text.strip() == ""  # below the last row
@@ -364,11 +370,26 @@ async def test_sort_label_in_header() -> None:
         assert "Date ▼" in widget.render_line(0).text
         widget.set_sort_label("heat", False)
         header = widget.render_line(0).text
-        assert header.rstrip().endswith("Qual Hea▲")
+        # Beside the label, a space between: never over one of its letters.
+        assert header.endswith("  Qual ▲ Heat ")
         assert "▼" not in header
+        widget.set_sort_label("quality", True)
+        assert widget.render_line(0).text.endswith(" ▼ Qual   Heat ")
         widget.set_sort_label("id", False)
         assert "Title · by id ▲" in widget.render_line(0).text
         await pilot.pause()
+
+
+async def test_sort_arrow_survives_a_narrow_provider_column() -> None:
+    app = ListApp(make_rows(3))
+    async with app.run_test(size=(58, 10)) as pilot:
+        widget = app.query_one(ArticleList)
+        widget.set_sort_label("provider", True)
+        await pilot.pause()
+        layout = ColumnLayout.for_width(widget.scrollable_content_region.width)
+        assert 0 < layout.provider < len("Provider ▼")
+        # The name is cut to make room; the arrow stays, a space before it.
+        assert fit_cells("Provider", layout.provider - 2) + " ▼" in widget.render_line(0).text
 
 
 async def test_empty_message_is_centred() -> None:
@@ -411,14 +432,14 @@ async def test_wide_titles_keep_columns_aligned() -> None:
         layout = ColumnLayout.for_width(width)
         title_x = width - TAIL - layout.title
         header = widget.render_line(0)
-        assert header.crop(width - TAIL, width).text == " Qual Heat"
+        assert header.crop(width - TAIL, width).text == "   Qual   Heat "
         assert header.crop(title_x, title_x + 5).text == "Title"
         for y in range(1, len(rows) + 1):
             strip = widget.render_line(y)
             assert strip.cell_length == width
             assert cell_len(strip.text) == width
-            assert strip.crop(width - TAIL, width).text == "   42    7"
-            assert strip.crop(3, 13).text == "2024-01-" + f"{y:02d}"
+            assert strip.crop(width - TAIL, width).text == "     42      7 "
+            assert strip.crop(4, 14).text == "2024-01-" + f"{y:02d}"
         # The untitled row shows its id instead.
         assert rows[-1].id in widget.render_line(len(rows)).text
 
@@ -473,3 +494,56 @@ def test_highlighted_coalesces_per_list() -> None:
     assert older.can_replace(newer)
     assert not older.can_replace(other)
     assert not older.can_replace(ArticleList.ToggleMark("a.md", article_list=first))
+
+
+# -- published and unpublished rows ----------------------------------------------------------
+
+STATUS_CASES = [
+    ("published", {}, PUBLISHED_GLYPH + " "),
+    ("unpublished", {"flag": False, "renders": False}, UNPUBLISHED_GLYPH + " "),
+    ("no published key", {"flag": None, "has_flag": False}, PUBLISHED_GLYPH + DIFFERS_GLYPH),
+    ("future date", {"site_time": 4_102_444_800.0}, UNPUBLISHED_GLYPH + DIFFERS_GLYPH),
+    (
+        "problem file, flag false",
+        {"flag": False, "site_problem": "a :symbol"},
+        PUBLISHED_GLYPH + DIFFERS_GLYPH,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("fields", "glyphs"), [c[1:] for c in STATUS_CASES], ids=[c[0] for c in STATUS_CASES]
+)
+async def test_status_glyphs_carry_the_meaning_without_colour(
+    fields: dict[str, object], glyphs: str
+) -> None:
+    """What the site does, and ``!`` where the file's flag says otherwise, in the glyphs alone."""
+    app = ListApp([make(0), make(1, **fields)])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.query_one(ArticleList).render_line(2).text[1:3] == glyphs
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "nord", "gruvbox"])
+async def test_unpublished_rows_are_readable_not_disabled(theme: str) -> None:
+    """The work queue reads like any row: only the status glyph's colour and shape differ."""
+    rows = [make(0, title="Shown"), make(1, title="Queued", flag=False, renders=False)]
+    app = ListApp(rows)
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = theme
+        widget = app.query_one(ArticleList)
+        widget.set_rows([*rows, make(2)])
+        widget.cursor = 2  # off the two rows compared
+        await pilot.pause()
+        published, unpublished = widget.render_line(1), widget.render_line(2)
+        title_style = next(s.style for s in unpublished if "Queued" in s.text)
+        assert title_style == next(s.style for s in published if "Shown" in s.text)
+        assert title_style is not None and not title_style.italic and not title_style.dim
+        glyphs = [
+            next(s.style for s in strip if s.text == glyph)
+            for strip, glyph in ((published, PUBLISHED_GLYPH), (unpublished, UNPUBLISHED_GLYPH))
+        ]
+        colors = [style.color if style else None for style in glyphs]
+        assert None not in colors and colors[0] != colors[1]
+        background = title_style.bgcolor
+        assert all(color != background for color in colors)

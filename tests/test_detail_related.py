@@ -32,7 +32,7 @@ from newsreader.tui.widgets.detail_pane import (
     published_state,
     render_plain,
 )
-from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
+from newsreader.tui.widgets.related_panel import NOTHING_RELATED, RelatedPanel, RelatedRow
 
 STAMP = FileStamp(size=1, mtime_ns=1, digest=b"")
 WHEN = datetime(2021, 3, 11, 18, 10, 42, tzinfo=UTC)
@@ -367,13 +367,14 @@ ROWS = [
     RelatedRow(RelatedLink(), HIDDEN_TARGET, 2),
 ]
 
+# Two lines a row: the title the panel's full width, then provider, date and quality.
 EXPECTED_ROWS = [
     "Related (3)",
-    "↗   Ext              2021-03-11 q5   Outside",
-    "⇢ ●                                  Up listed",
-    "⇢ ○                                  Target down",
+    "↗   Outside\n    Ext · 2021-03-11 · q5",
+    "⇢ ● Up listed\n    ",
+    "⇢ ○ Target down\n    ",
     "Backlinks (1)",
-    "●   Back Co          2021-03-11      Links here",
+    "●   Links here\n    Back Co · 2021-03-11",
 ]
 
 
@@ -397,12 +398,8 @@ async def test_empty_states() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         panel = app.query_one(RelatedPanel)
         panel.focus()
-        assert row_texts(panel) == [
-            "Related (0)",
-            "No related stories",
-            "Backlinks (0)",
-            "No backlinks",
-        ]
+        assert row_texts(panel) == [NOTHING_RELATED]
+        assert panel.has_class("-empty")
         await pilot.press("enter")
         assert panel.highlighted is None
         assert app.received == []
@@ -456,11 +453,11 @@ async def test_click_selects_then_opens() -> None:
         panel = app.query_one(RelatedPanel)
         panel.show(ROWS, [BACKLINK])
         await pilot.pause()
-        # Line 2 of the panel is option 2 ("⇢ ● Up listed"); the panel has no border.
-        await pilot.click(panel, offset=(4, 2))
+        # Lines 3-4 of the panel are option 2 ("⇢ ● Up listed"); the panel has no border.
+        await pilot.click(panel, offset=(4, 3))
         assert panel.highlighted == 2
         assert app.received == []
-        await pilot.click(panel, offset=(4, 2))
+        await pilot.click(panel, offset=(4, 4))
         assert [getattr(m, "article_id", None) for m in app.received] == ["in/published.md"]
 
 
@@ -470,7 +467,7 @@ async def test_double_click_opens_once() -> None:
         panel = app.query_one(RelatedPanel)
         panel.show(ROWS, [BACKLINK])
         await pilot.pause()
-        await pilot.double_click(panel, offset=(4, 5))  # the backlink row
+        await pilot.double_click(panel, offset=(4, 8))  # the backlink row
         assert [getattr(m, "article_id", None) for m in app.received] == ["back.md"]
 
 
@@ -493,6 +490,68 @@ async def test_hostile_row_text_is_literal() -> None:
         panel.show([row], [make_article(title="[b]back\x07")])
         await pilot.pause()
         texts = row_texts(panel)
-        assert texts[1].startswith("↗   ␛[31mred ")
-        assert texts[1].endswith(" [bold]Big[/bold] ␛[2J␇[link=file:///etc]x[/link]")
-        assert texts[3].startswith("●   ") and texts[3].endswith("[b]back␇")
+        assert texts[1].startswith("↗   [bold]Big[/bold] ␛[2J␇[link=file:///etc]x[/link]\n")
+        assert texts[1].endswith("\n    ␛[31mred")
+        assert texts[3].startswith("●   [b]back␇\n")
+
+
+# --- reading order and entities -------------------------------------------------------------
+
+
+def test_excerpt_comes_right_under_title_and_source() -> None:
+    """The excerpt is the story: before dates, URLs, images and the file path."""
+    order = [name for name in SECTIONS if name not in ("message", "context")]
+    assert order[:3] == ["title", "source", "excerpt"]
+    pane = DetailPane()
+    pane.show_detail(full_detail())
+    # export_text puts a blank line between two sections.
+    lines = pane.export_text(100).splitlines()
+    assert lines[:6] == [
+        "Chipmaker ships a suite",
+        "",
+        "Wire Weekly · wire.example",
+        "",
+        "First paragraph of the excerpt.",
+        "Second line of it.",
+    ]
+
+
+ENTITY_CASES = [
+    ("no-break space", "a&nbsp;b", "a\u00a0b"),
+    ("numeric ellipsis", "more&#8230;", "more…"),
+    ("ampersand", "R&amp;D &lt;b&gt;", "R&D <b>"),
+    ("double-escaped stays once-escaped", "&amp;amp;", "&amp;"),
+    ("decoded markup stays literal", "&#91;bold]x&#91;/bold]", "[bold]x[/bold]"),
+    ("escape by reference stays visible", "a&#27;[2Jb", "a␛[2Jb"),
+    ("bell by hex reference", "x&#x07;y", "x␇y"),
+    ("bidi override by reference", "a&#x202E;b", "a\ufffdb"),
+]
+
+
+@pytest.mark.parametrize(
+    ("excerpt", "shown"), [c[1:] for c in ENTITY_CASES], ids=[c[0] for c in ENTITY_CASES]
+)
+async def test_excerpt_and_title_decode_entities_and_stay_inert(excerpt: str, shown: str) -> None:
+    detail = ArticleDetail(article=make_article(title=f"T {excerpt}"), excerpt=excerpt)
+    app = WidgetApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(DetailPane)
+        pane.show_detail(detail)
+        await pilot.pause()
+        text = shown_text(pane)
+        assert text.splitlines()[:3] == [f"T {shown}", "", shown]
+        assert not any(ch in text for ch in "\x1b\x07\u202e")
+
+
+async def test_related_panel_collapses_when_there_is_nothing() -> None:
+    app = WidgetApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        panel = app.query_one(RelatedPanel)
+        panel.show(ROWS, [])
+        await pilot.pause()
+        assert not panel.has_class("-empty")
+        assert row_texts(panel)[-1] == "No backlinks"
+        panel.show([], [])
+        await pilot.pause()
+        assert panel.has_class("-empty")
+        assert row_texts(panel) == [NOTHING_RELATED]

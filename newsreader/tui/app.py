@@ -35,6 +35,8 @@ _GROUPS = {
     "app.back": "Related",
     "app.forward": "Related",
     "app.related": "Related",
+    "app.detail_down": "Read",
+    "app.detail_up": "Read",
     "app.next_pane": "Move",
     "app.prev_pane": "Move",
 }

@@ -84,7 +84,13 @@ class FolderSync(MainScreenBase):
         ``keep_gone`` (a refresh the folder caused, not the user) rows of vanished files stay.
         """
         current = self.articles.current
-        keep = keep or (current.id if current else self._restore.cursor)
+        # While the folder is read, newer articles keep arriving above the first rows: a cursor
+        # on the top row stays on the top row (the newest story), or a first open would follow
+        # the newest article of the first batch down to wherever the whole folder puts it.
+        at_top = not self.indexed.is_set() and self.articles.cursor == 0
+        if keep is None and current is not None and not at_top:
+            keep = current.id
+        keep = keep or self._restore.cursor
         self._view_generation += 1
         if not keep_gone:
             self.gone.clear()

@@ -52,6 +52,8 @@ from newsreader.watcher import FolderWatcher
 __all__ = ["Location", "MainScreen"]
 
 NARROW_WIDTH = 120
+#: Lines ``J`` / ``K`` scroll the detail pane by: a few lines, so reading on keeps its place.
+DETAIL_STEP = 4
 
 
 class MainScreen(History, TriageActions, FolderSync):
@@ -69,6 +71,23 @@ class MainScreen(History, TriageActions, FolderSync):
         Binding("o", "open_url", "Open", show=False, id="app.open_url"),
         Binding("y", "copy_url", "Copy URL", show=False, id="app.copy_url"),
         Binding("exclamation_mark", "bad_files", "Problems", id="app.problems"),
+        # Read on in the detail pane while the list keeps the focus (and the cursor).
+        Binding(
+            "J",
+            "scroll_detail(1)",
+            "Detail down",
+            show=False,
+            id="app.detail_down",
+            tooltip="Scroll the detail down (from the list)",
+        ),
+        Binding(
+            "K",
+            "scroll_detail(-1)",
+            "Detail up",
+            show=False,
+            id="app.detail_up",
+            tooltip="Scroll the detail up (from the list)",
+        ),
         Binding("escape", "escape", "Clear", show=False, id="app.escape"),
         # Replace the screen's focus_next / focus_previous: the query input is reached with `/`.
         Binding("tab", "cycle_panes(1)", "Next pane", show=False, id="app.next_pane"),
@@ -260,6 +279,10 @@ class MainScreen(History, TriageActions, FolderSync):
             self.set_focus(panes[(panes.index(focused) + step) % len(panes)])
         else:
             self.set_focus(self.articles)
+
+    def action_scroll_detail(self, direction: int) -> None:
+        """Scroll the detail pane a few lines down (1) or up (-1); the focus stays put."""
+        self.detail.scroll_relative(y=direction * DETAIL_STEP, animate=False, immediate=True)
 
     def action_focus_related(self) -> None:
         """Jump to the related panel."""

@@ -39,23 +39,33 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.model import Article
-from newsreader.text import inert
+from newsreader.text import inert, readable
 
+#: The status glyphs carry the meaning without colour (``NO_COLOR``, a monochrome terminal):
+#: published or not as the site decides, and ``!`` where the file's flag says otherwise.
 PUBLISHED_GLYPH = "●"
 UNPUBLISHED_GLYPH = "○"
+DIFFERS_GLYPH = "!"
 MARK_GLYPH = "✚"
 GONE_GLYPH = "✗"
 ELLIPSIS = "…"
 _STRIP_CACHE_SIZE = 2048
 
 DATE_WIDTH = 10
+#: The provider column's width on a usual screen; a wide one gives it a share of the room, up
+#: to ``MAX_PROVIDER_WIDTH``, so long provider names are cut less.
 PROVIDER_WIDTH = 16
+MAX_PROVIDER_WIDTH = 30
+#: Cells a number takes (``compact_number``), and its column: room for a sort arrow and a
+#: space beside the column's four-letter title ("▼ Qual").
 NUMBER_WIDTH = 4
+NUMBER_COLUMN = 6
 #: The provider column gives up cells (down to hiding) so the title keeps at least this many.
 MIN_TITLE_WIDTH = 20
 MIN_PROVIDER_WIDTH = 6
-#: mark, status, gap, date, gap, [provider, gap,] title, gap, quality, gap, heat.
-_FIXED_WIDTH = 1 + 1 + 1 + DATE_WIDTH + 1 + 1 + NUMBER_WIDTH + 1 + NUMBER_WIDTH
+#: mark, status, differs, gap, date, gap, [provider, gap,] title, gap, quality, gap, heat, and a
+#: last blank cell, so the scrollbar never touches a number.
+_FIXED_WIDTH = 1 + 1 + 1 + 1 + DATE_WIDTH + 1 + 1 + NUMBER_COLUMN + 1 + NUMBER_COLUMN + 1
 
 #: Sort keys that name a column, mapped to that column; other keys show in the title header.
 _SORT_COLUMNS = {
@@ -71,6 +81,7 @@ _CURSOR = "article-list--cursor"
 _MARKED = "article-list--marked"
 _UNPUBLISHED = "article-list--unpublished"
 _PUBLISHED = "article-list--published"
+_DIFFERS = "article-list--differs"
 _MARK = "article-list--mark"
 _META = "article-list--meta"
 _EMPTY = "article-list--empty"
@@ -129,7 +140,10 @@ class ColumnLayout:
     @classmethod
     def for_width(cls, width: int) -> ColumnLayout:
         """Share ``width`` between the columns: the title takes what the others leave."""
-        provider = min(PROVIDER_WIDTH, width - _FIXED_WIDTH - 1 - MIN_TITLE_WIDTH)
+        room = width - _FIXED_WIDTH - 1
+        # A quarter of the room on a wide screen, the usual width on others.
+        wanted = max(PROVIDER_WIDTH, min(MAX_PROVIDER_WIDTH, room // 4))
+        provider = min(wanted, room - MIN_TITLE_WIDTH)
         if provider < MIN_PROVIDER_WIDTH:
             provider = 0
         used = _FIXED_WIDTH + (provider + 1 if provider else 0)
@@ -155,6 +169,7 @@ class ArticleList(ScrollView, can_focus=True):
         _MARKED,
         _UNPUBLISHED,
         _PUBLISHED,
+        _DIFFERS,
         _MARK,
         _META,
         _EMPTY,
@@ -178,11 +193,16 @@ class ArticleList(ScrollView, can_focus=True):
             color: $text-muted;
         }
         & > .article-list--published {
-            color: $success;
+            color: $text-success;
         }
+        /* Unpublished rows are the work queue: as readable as any, the glyph says what they are. */
         & > .article-list--unpublished {
-            color: $text-disabled;
-            text-style: italic;
+            color: $text-warning;
+            text-style: bold;
+        }
+        & > .article-list--differs {
+            color: $text-error;
+            text-style: bold;
         }
         & > .article-list--marked {
             background: $accent 20%;
@@ -485,8 +505,6 @@ class ArticleList(ScrollView, can_focus=True):
         gone = article.id in self._gone
         if gone:
             state.append(_GONE)
-        elif not article.published:
-            state.append(_UNPUBLISHED)
         if is_marked:
             state.append(_MARKED)
         if is_cursor:
@@ -500,16 +518,25 @@ class ArticleList(ScrollView, can_focus=True):
         elif article.published:
             status = Segment(PUBLISHED_GLYPH, self._style(_PUBLISHED, *state))
         else:
-            status = Segment(UNPUBLISHED_GLYPH, base)
+            status = Segment(UNPUBLISHED_GLYPH, self._style(_UNPUBLISHED, *state))
+        differs = not gone and article.site_differs
+        note = Segment(DIFFERS_GLYPH if differs else " ", self._style(_DIFFERS, *state))
         middle = " " + fit_cells(format_date(article), DATE_WIDTH) + " "
         if layout.provider:
             middle += fit_cells(inert(article.provider), layout.provider) + " "
         # An untitled file still needs something to recognise it by.
-        title = fit_cells(inert(article.title or article.id), layout.title)
-        numbers = " " + compact_number(article.quality) + " " + compact_number(article.heat)
+        title = fit_cells(readable(article.title) or inert(article.id), layout.title)
+        numbers = (
+            " "
+            + compact_number(article.quality).rjust(NUMBER_COLUMN)
+            + " "
+            + compact_number(article.heat).rjust(NUMBER_COLUMN)
+            + " "
+        )
         segments = [
             mark,
             status,
+            note,
             Segment(middle, meta),
             Segment(title, base),
             Segment(numbers, meta),
@@ -519,10 +546,10 @@ class ArticleList(ScrollView, can_focus=True):
     def _render_header(self, width: int) -> Strip:
         """Build the header strip: the column titles, aligned with the rows, and the sort."""
         layout = ColumnLayout.for_width(width)
-        text = "  " + " " + fit_cells(self._label("date", "Date"), DATE_WIDTH) + " "
+        text = "   " + " " + self._label("date", "Date", DATE_WIDTH) + " "
         if layout.provider:
-            text += fit_cells(self._label("provider", "Provider"), layout.provider) + " "
-        text += fit_cells(self._title_label(), layout.title) + " "
+            text += self._label("provider", "Provider", layout.provider) + " "
+        text += self._title_label(layout.title) + " "
         text += self._number_label("quality", "Qual") + " " + self._number_label("heat", "Heat")
         style = self._style(_HEADER)
         return Strip([Segment(text, style)]).adjust_cell_length(width, style)
@@ -550,24 +577,31 @@ class ArticleList(ScrollView, can_focus=True):
             return ""
         return "▼" if reverse else "▲"
 
-    def _label(self, column: str, name: str) -> str:
-        """A left-aligned column title with its sort arrow."""
-        arrow = self._arrow(column)
-        return f"{name} {arrow}" if arrow else name
+    @staticmethod
+    def _with_arrow(name: str, arrow: str, width: int) -> str:
+        """``name``, then a space and ``arrow`` if there is one, in ``width`` cells.
 
-    def _title_label(self) -> str:
+        The name is cut to make room, never the arrow: it is what says the list is sorted.
+        """
+        if not arrow:
+            return fit_cells(name, width)
+        return fit_cells(fit_cells(name, width - 2).rstrip() + " " + arrow, width)
+
+    def _label(self, column: str, name: str, width: int) -> str:
+        """A left-aligned column title with its sort arrow beside it."""
+        return self._with_arrow(name, self._arrow(column), width)
+
+    def _title_label(self, width: int) -> str:
         """The title column's header; a sort key without a column of its own is named here."""
         if self._sort is not None and self._sort[0].lower() not in _SORT_COLUMNS:
             key, reverse = self._sort
-            return f"Title · by {inert(key)} {'▼' if reverse else '▲'}"
-        return self._label("title", "Title")
+            return self._with_arrow(f"Title · by {inert(key)}", "▼" if reverse else "▲", width)
+        return self._label("title", "Title", width)
 
     def _number_label(self, column: str, name: str) -> str:
-        """A right-aligned title for a 4-cell number column, shortened to fit its arrow."""
+        """A right-aligned title for a number column, its sort arrow on the left ("▼ Qual")."""
         arrow = self._arrow(column)
-        if arrow:
-            name = name[: NUMBER_WIDTH - 1] + arrow
-        return name.rjust(NUMBER_WIDTH)
+        return (f"{arrow} {name}" if arrow else name).rjust(NUMBER_COLUMN)
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -26,14 +26,17 @@ from textual.widgets import Static
 
 from newsreader import site as site_rules
 from newsreader.model import Article, ArticleDetail, Image, RelatedEntry
-from newsreader.text import inert
+from newsreader.text import inert, readable
 
-#: The sections of the pane, top to bottom; each is a Static with id ``detail-<name>``.
+#: The sections of the pane, top to bottom; each is a Static with id ``detail-<name>``. The
+#: excerpt is the story the editor judges: it comes right under the title and source, where the
+#: smallest pane still shows it, and the metadata follows.
 SECTIONS: tuple[str, ...] = (
     "message",
     "context",
     "title",
     "source",
+    "excerpt",
     "fields",
     "urls",
     "images",
@@ -41,7 +44,6 @@ SECTIONS: tuple[str, ...] = (
     "unknown",
     "warnings",
     "path",
-    "excerpt",
     "body",
 )
 
@@ -183,10 +185,16 @@ def _source(provider: str, domain: str) -> Text | None:
     return Text(" · ".join(parts), style="italic") if parts else None
 
 
-def _multiline(text: str) -> Text | None:
+def _multiline(text: str, *, entities: bool = False) -> Text | None:
+    """Long file text, cut at ``MAX_TEXT``; with ``entities``, HTML entities decoded.
+
+    Only the excerpt is decoded: featured content and the body are source (HTML, Markdown),
+    shown as the file has them.
+    """
     if not text.strip():
         return None
-    shown = Text(inert(text[:MAX_TEXT], multiline=True))
+    cut = text[:MAX_TEXT]
+    shown = Text(readable(cut, multiline=True) if entities else inert(cut, multiline=True))
     if len(text) > MAX_TEXT:
         shown.append(f"\n… and {len(text) - MAX_TEXT:,} more characters", style="dim italic")
     return shown
@@ -218,13 +226,13 @@ def _article_sections(
         *extra_fields,
     ]
     return {
-        "title": Text(inert(article.title) or "(untitled)"),
+        "title": Text(readable(article.title) or "(untitled)"),
         "source": _source(article.provider, article.domain),
         "fields": _grid(fields),
         "urls": _titled("URLs", _article_urls(article)),
         "warnings": _warnings(article.warnings),
         "path": Text.assemble(("File  ", "bold"), inert(article.id)),
-        "excerpt": _titled("Excerpt", _multiline(excerpt)),
+        "excerpt": _multiline(excerpt, entities=True),
     }
 
 
@@ -261,13 +269,13 @@ def related_entry_sections(entry: RelatedEntry, parent_title: str) -> Sections:
     ]
     return {
         "context": context,
-        "title": Text(inert(link.title) or "(untitled)"),
+        "title": Text(readable(link.title) or "(untitled)"),
         "source": _source(link.provider, link.domain),
         "fields": _grid(fields),
         "urls": _titled("URLs", _grid(("URL", url) for url in link.urls)),
         "images": _images(entry.images),
         "unknown": _titled("All fields", _capped_grid(entry.fields, "fields")),
-        "excerpt": _titled("Excerpt", _multiline(entry.excerpt)),
+        "excerpt": _multiline(entry.excerpt, entities=True),
     }
 
 
@@ -311,6 +319,9 @@ class DetailPane(VerticalScroll):
             color: $text-primary;
             text-style: bold;
             margin-bottom: 0;
+        }
+        & > #detail-source {
+            color: $text-muted;
         }
         & > #detail-warnings {
             color: $text-warning;

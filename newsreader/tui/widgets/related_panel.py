@@ -8,6 +8,7 @@ nothing: enter (or a click on the selected row, or a double click) posts
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -20,7 +21,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from newsreader.model import Article, RelatedLink
-from newsreader.text import inert
+from newsreader.text import inert, readable
 from newsreader.tui.widgets.article_list import fit_cells
 
 IN_FOLDER = "⇢"
@@ -30,6 +31,8 @@ UNPUBLISHED = "○"
 #: At most this many related entries, and as many backlinks, are listed, then a line saying how
 #: many more there are: an article can list 90,000, and an option each cost seconds.
 MAX_ROWS = 500
+#: The panel's one line when the article has neither related stories nor backlinks.
+NOTHING_RELATED = "No related stories · no backlinks"
 
 
 @dataclass(frozen=True)
@@ -62,20 +65,24 @@ def _date(date: datetime | None) -> str:
     return f"{date.year:04d}-{date:%m-%d}" if date is not None else ""
 
 
-PROVIDER_CELLS = 16
+MARKER_CELLS = 3
 
 
 def _row_text(marker: str, title: str, details: list[str]) -> Text:
-    """A row: marker glyphs, provider, date and quality in fixed columns, then the title.
+    """A row of two lines: marker glyphs and the title, the panel's full width for the title;
+    then, under the title, provider, date and quality.
 
-    Stories of one cluster often share their title word for word: the provider comes first so
-    the rows still tell apart when the title is cut.
+    Stories of one cluster often share their title word for word: the provider line tells them
+    apart however much of the title fits.
     """
     provider, day, quality = details
-    text = Text(fit_cells(marker, 3) + " ")
-    text.append(fit_cells(inert(provider), PROVIDER_CELLS) + " ", style="bold")
-    text.append(fit_cells(day, 10) + " " + fit_cells(quality, 4) + " ", style="dim")
-    text.append(inert(title) or "(untitled)")
+    text = Text(fit_cells(marker, MARKER_CELLS) + " ")
+    text.append(readable(title) or "(untitled)")
+    text.append("\n" + " " * (MARKER_CELLS + 1))
+    text.append(inert(provider), style="bold")
+    facts = " · ".join(part for part in (day, quality) if part)
+    if facts:
+        text.append((" · " if provider else "") + facts, style="dim")
     return text
 
 
@@ -185,6 +192,26 @@ class RelatedPanel(OptionList):
             options.append(option)
             actions.append(action)
 
+        # Nothing to list: one line says so, and the panel gives its height to the detail.
+        nothing = not entries and not backlinks
+        self.set_class(nothing, "-empty")
+        if nothing:
+            add(_note(NOTHING_RELATED, "italic"), None)
+        else:
+            self._add_rows(add, entries, backlinks, total)
+        self._actions = actions
+        self.set_options(options)
+        self.action_first()  # the first actionable row, or None when there is none
+        self.scroll_home(animate=False, immediate=True)
+
+    @staticmethod
+    def _add_rows(
+        add: Callable[[Option, _Open | _External | None], None],
+        entries: list[RelatedRow],
+        backlinks: list[Article],
+        total: int,
+    ) -> None:
+        """Add the headings, the related entries and the backlinks (or their empty states)."""
         add(_note(f"Related ({total:,})", "bold"), None)
         for row in entries[:MAX_ROWS]:
             action = _External(row.index) if row.target is None else _Open(row.target.id)
@@ -200,11 +227,6 @@ class RelatedPanel(OptionList):
             add(_note("No backlinks", "italic"), None)
         elif len(backlinks) > MAX_ROWS:
             add(_note(f"… and {len(backlinks) - MAX_ROWS:,} more", "italic"), None)
-
-        self._actions = actions
-        self.set_options(options)
-        self.action_first()  # the first actionable row, or None when there is none
-        self.scroll_home(animate=False, immediate=True)
 
     def action_select(self) -> None:
         """Act on the highlighted row: post OpenArticle or ShowExternal."""
