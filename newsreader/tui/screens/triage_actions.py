@@ -58,7 +58,13 @@ class TriageActions(MainScreenBase):
                     self.clear_marks()
 
         self.app.push_screen(
-            ConfirmScreen(f"{verb} {len(todo)} {what} {noun}?", skipped),
+            # The buttons name the action too; No has the focus (see ConfirmScreen).
+            ConfirmScreen(
+                f"{verb} {len(todo)} {what} {noun}?",
+                skipped,
+                yes=f"{verb} {len(todo)}",
+                no="Cancel",
+            ),
             confirmed,
         )
 
