@@ -23,6 +23,8 @@ class StatusInfo:
     #: Of the problem files, how many the site still builds (publishes or copies).
     reaching_site: int = 0
     decisions: int = 0
+    #: In the queue view: how many shown articles are still unpublished (None: not queueing).
+    queue_left: int | None = None
     query: str = ""
     loading: str = ""
     message: str = ""
@@ -46,6 +48,9 @@ class StatusBar(Static):
         if info.loading:
             text.append(f"{info.loading}  ", style="bold yellow")
         text.append(f"{info.shown:,}/{info.total:,} shown", style="bold")
+        if info.queue_left is not None:
+            # Early in the line: at 80 columns the end of it is cut off.
+            text.append(f"  queue: {info.queue_left:,} left", style="bold reverse")
         text.append(f"  ● {info.published:,}  ○ {info.unpublished:,}")
         if info.marked:
             text.append(f"  ✚ {info.marked:,} marked", style="bold")
