@@ -70,7 +70,7 @@ class MainScreen(History, TriageActions, ViewMemory, FolderSync):
             "Publish only",
             show=False,
             id="app.publish_only",
-            tooltip="Publish the current article, or the marked ones (asks first), then move on",
+            tooltip="Publish only (marked ones: asks first), then move on",
         ),
         Binding(
             "U",
@@ -78,7 +78,7 @@ class MainScreen(History, TriageActions, ViewMemory, FolderSync):
             "Unpublish only",
             show=False,
             id="app.unpublish_only",
-            tooltip="Unpublish the current article, or the marked ones (asks first), then move on",
+            tooltip="Unpublish only (marked ones: asks first), then move on",
         ),
         Binding(
             "w",
@@ -86,8 +86,7 @@ class MainScreen(History, TriageActions, ViewMemory, FolderSync):
             "Queue",
             show=False,
             id="app.queue",
-            tooltip="Work queue: unpublished first, newest first, with how many are left; "
-            "again: back to the view before",
+            tooltip="Work queue: unpublished first, newest first (again: back)",
         ),
         Binding("u", "undo", "Undo", id="app.undo"),
         Binding("ctrl+r", "redo", "Redo", id="app.redo"),
