@@ -168,6 +168,7 @@ async def test_related_article_hidden_by_the_filter_is_pinned(folder: Path) -> N
         assert ids(main) == [A, B, C]
         assert current(main) == B
         assert main.detail.export_text().startswith(TITLES[B])
+        assert "3/4 shown (1 pinned)" in status(main)
         await pilot.press("backspace")
         assert ids(main) == [A, C]
         assert current(main) == A

@@ -162,6 +162,7 @@ class MainScreenBase(Screen[None]):
         self.query_one(StatusBar).show_info(
             StatusInfo(
                 shown=len(shown),
+                pinned=len(self.pinned),
                 total=counts.total,
                 published=counts.published,
                 unpublished=counts.unpublished,

@@ -15,6 +15,8 @@ class StatusInfo:
     """Everything the status line shows; the screen fills it in."""
 
     shown: int = 0
+    #: Of the shown rows, how many the filter hides but were pinned (a followed story).
+    pinned: int = 0
     total: int = 0
     published: int = 0
     unpublished: int = 0
@@ -48,6 +50,8 @@ class StatusBar(Static):
         if info.loading:
             text.append(f"{info.loading}  ", style="bold yellow")
         text.append(f"{info.shown:,}/{info.total:,} shown", style="bold")
+        if info.pinned:
+            text.append(f" ({info.pinned:,} pinned)")
         if info.queue_left is not None:
             # Early in the line: at 80 columns the end of it is cut off.
             text.append(f"  queue: {info.queue_left:,} left", style="bold reverse")
