@@ -177,9 +177,14 @@ async def test_related_article_hidden_by_the_filter_is_pinned(folder: Path) -> N
         assert ids(main) == [A, B, C] and current(main) == B
 
 
-async def test_back_restores_query_sort_cursor_and_scroll(tmp_path: Path) -> None:
+@pytest.mark.parametrize("in_worker", [False, True], ids=["at-once", "in-a-worker"])
+async def test_back_restores_query_sort_cursor_and_scroll(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_worker: bool
+) -> None:
     """From deep in a filtered, sorted list, following a hidden story and going back puts
-    back the exact rows, cursor row and scroll offset."""
+    back the exact rows, cursor row and scroll offset (also where a worker makes the view)."""
+    if in_worker:
+        monkeypatch.setattr(MainScreen, "ASYNC_THRESHOLD", 0)
     generate_corpus(tmp_path, 300, 1)
     app = make_app(tmp_path, Settings())
     async with app.run_test(size=(80, 24)) as pilot:
@@ -187,7 +192,7 @@ async def test_back_restores_query_sort_cursor_and_scroll(tmp_path: Path) -> Non
         main = app.main
         main.set_sort("quality", False)
         main.set_query("is:unpublished")
-        await pilot.pause()
+        await wait_until(pilot, lambda: not main.filtering)
         source, target = next(
             (a, t)
             for a in main.view[30:]
@@ -199,14 +204,16 @@ async def test_back_restores_query_sort_cursor_and_scroll(tmp_path: Path) -> Non
         before = (ids(main), main.articles.cursor, main.articles.scroll_offset.y)
         assert before[2] > 0
         main.go(Location(target.id))
-        await pilot.pause()
-        assert current(main) == target.id
+        await wait_until(pilot, lambda: current(main) == target.id)
         assert main.filter_query.text == "is:unpublished"
         await pilot.press("backspace")
-        await pilot.pause()
+        await wait_until(pilot, lambda: current(main) == source.id)
         assert (ids(main), main.articles.cursor, main.articles.scroll_offset.y) == before
         assert (main.sort_key, main.filter_query.text) == ("quality", "is:unpublished")
-        assert current(main) == source.id
+        await pilot.press("w")
+        await wait_until(pilot, lambda: main.articles.cursor == 0 and not main.filtering)
+        assert main.queue_saved == ("quality", False)
+        assert main.view[0].date == max(a.date for a in main.view if a.date is not None)
 
 
 # --- undo and redo ---------------------------------------------------------------------------

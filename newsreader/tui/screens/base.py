@@ -105,6 +105,8 @@ class MainScreenBase(Screen[None]):
         self.queue_saved: tuple[str, bool] | None = None
         #: The list's scroll offset to put back once the next view is shown (see ViewState).
         self._pending_scroll: float | None = None
+        #: Put the cursor on the first row of the next view shown (entering the queue view).
+        self._pending_top = False
         #: Made on mount: the watcher with the extensions the settings name, the triage with
         #: the folder's journal, the sort from the settings or the last session.
         self.watcher: FolderWatcher

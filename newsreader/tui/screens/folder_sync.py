@@ -145,6 +145,9 @@ class FolderSync(MainScreenBase):
         self._gone_rows = {i: a for i, a in self._gone_rows.items() if i in self.gone}
         self.articles.set_gone(self.gone)
         self.articles.set_rows(rows, keep=keep, kept=kept)
+        if self._pending_top and rows:
+            self.articles.move_to(rows[0].id)
+        self._pending_top = False
         if self._pending_scroll is not None:
             self.articles.scroll_to(y=self._pending_scroll, animate=False)
             self._pending_scroll = None

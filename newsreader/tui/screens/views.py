@@ -42,10 +42,10 @@ class ViewMemory(MainScreenBase):
         self.sort_key, self.sort_reverse = "date", False
         self.pinned.clear()
         self._show_sort()
+        # The queue starts at its top, the newest article still to decide, once its rows are in
+        # (a large folder's come from a worker).
+        self._pending_top = True
         self.refresh_view()
-        if self.view and not self.filtering:
-            # The queue starts at its top: the newest article still to decide.
-            self.articles.move_to(self.view[0].id)
 
     def show_in_view(self, article_id: str) -> bool:
         """Put the cursor on an article; pin its row when the filter hides it.
