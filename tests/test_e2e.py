@@ -188,7 +188,7 @@ def reports_unpublish(screen: str) -> bool:
     end may be hidden under the toast, so only the start of the message is required.
     """
     return any(
-        "shown" in line and "decisions 1" in line and "unpublish: " in line
+        "shown" in line and "decisions 1" in line and "Unpublished 1 article" in line
         for line in screen.splitlines()
     )
 

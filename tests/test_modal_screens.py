@@ -243,11 +243,12 @@ async def test_bad_files_closes_with_none(key: str) -> None:
 
 CONFIRM_CASES = [
     ("y", ["y"], True),
-    ("enter-on-yes", ["enter"], True),
+    ("enter-cancels", ["enter"], False),
+    ("enter-twice-cancels", ["enter", "enter"], False),
     ("n", ["n"], False),
     ("escape", ["escape"], False),
-    ("tab-to-no", ["tab", "enter"], False),
-    ("right-to-no", ["right", "enter"], False),
+    ("tab-to-yes", ["tab", "enter"], True),
+    ("left-to-yes", ["left", "enter"], True),
 ]
 
 

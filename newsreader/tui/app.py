@@ -29,6 +29,9 @@ _GROUPS = {
     "detail": "Read",
     "related": "Related",
     "app.publish": "Triage",
+    "app.publish_only": "Triage",
+    "app.unpublish_only": "Triage",
+    "app.queue": "Triage",
     "app.undo": "Triage",
     "app.redo": "Triage",
     "list.toggle_mark": "Triage",
@@ -143,6 +146,17 @@ class NewsreaderApp(App[None]):
                 "Toggle the current article (or the marked ones)",
                 main.action_toggle_published,
             ),
+            (
+                "Publish",
+                "Publish the current article (or the marked ones)",
+                main.action_publish_only,
+            ),
+            (
+                "Unpublish",
+                "Unpublish the current article (or the marked ones)",
+                main.action_unpublish_only,
+            ),
+            ("Queue", "Unpublished first, newest first; again: the view before", main.action_queue),
             (
                 "Publish all in view",
                 "Publish every article the filter shows",

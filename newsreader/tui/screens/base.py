@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.notifications import SeverityLevel
@@ -33,11 +33,27 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class ViewState:
+    """What the list showed: enough to put back the exact view (``back``, leaving the queue)."""
+
+    query: str
+    sort_key: str
+    sort_reverse: bool
+    #: The sort the queue view was entered from (None: not in the queue view).
+    queue_saved: tuple[str, bool] | None
+    pinned: frozenset[str]
+    cursor: str | None
+    scroll: float
+
+
+@dataclass(frozen=True)
 class Location:
     """A place in the browsing history: an article, or one of its external related entries."""
 
     article_id: str
     external: int | None = None
+    #: The list as it was when the user left this place; not part of what the place is.
+    view: ViewState | None = field(default=None, compare=False)
 
 
 class MainScreenBase(Screen[None]):
@@ -82,6 +98,15 @@ class MainScreenBase(Screen[None]):
         #: the view (query or sort), with the rows they had.
         self.gone: set[str] = set()
         self._gone_rows: dict[str, Article] = {}
+        #: Articles shown although the filter hides them (a followed related story, the
+        #: article an undo changed): their rows stay until the user changes query or sort.
+        self.pinned: set[str] = set()
+        #: In the queue view (unpublished first, newest first): the sort to go back to.
+        self.queue_saved: tuple[str, bool] | None = None
+        #: The list's scroll offset to put back once the next view is shown (see ViewState).
+        self._pending_scroll: float | None = None
+        #: Put the cursor on the first row of the next view shown (entering the queue view).
+        self._pending_top = False
         #: Made on mount: the watcher with the extensions the settings name, the triage with
         #: the folder's journal, the sort from the settings or the last session.
         self.watcher: FolderWatcher
@@ -139,6 +164,7 @@ class MainScreenBase(Screen[None]):
         self.query_one(StatusBar).show_info(
             StatusInfo(
                 shown=len(shown),
+                pinned=len(self.pinned),
                 total=counts.total,
                 published=counts.published,
                 unpublished=counts.unpublished,
@@ -146,6 +172,10 @@ class MainScreenBase(Screen[None]):
                 bad=counts.bad + counts.misread,
                 reaching_site=counts.reaching_site,
                 decisions=self.decisions,
+                # Only counted in the queue view: a pass over every row, on every update.
+                queue_left=None
+                if self.queue_saved is None
+                else sum(1 for a in shown if not a.published),
                 query=self.filter_query.text,
                 loading=f"indexing… {self.loaded:,} files" if self.indexing else "",
                 message=self._message,
@@ -172,4 +202,24 @@ class MainScreenBase(Screen[None]):
 
     def _links_available(self) -> bool:
         """Whether related entries can be resolved now without stalling (see MainScreen)."""
+        raise NotImplementedError
+
+    def _show_sort(self) -> None:
+        """Show the sort in the list header (see MainScreen)."""
+        raise NotImplementedError
+
+    def _apply_query_text(self, text: str) -> bool:
+        """Parse and take a query, or show why it is wrong (see MainScreen)."""
+        raise NotImplementedError
+
+    def show_in_view(self, article_id: str) -> bool:
+        """Put the cursor on an article, pinned if the filter hides it (see ViewMemory)."""
+        raise NotImplementedError
+
+    def capture_view(self) -> ViewState:
+        """What the list shows now (see ViewMemory)."""
+        raise NotImplementedError
+
+    def restore_view(self, view: ViewState) -> None:
+        """Put a captured view back (see ViewMemory)."""
         raise NotImplementedError

@@ -1,7 +1,8 @@
 """The confirmation dialog: a question, an optional detail line, and Yes / No buttons.
 
-Yes has the focus, because the question the app asks already states what will happen ("Publish
-12 marked articles?"); escape, ``n`` and the No button always cancel.
+No has the focus: the dialog guards changes to many files at once, and an editor who hits enter
+twice (once for ``p``'s advance, once by habit) must not publish a batch by accident. ``y`` (or
+moving to Yes first) confirms; escape, ``n``, enter and the No button cancel.
 """
 
 from __future__ import annotations
@@ -86,8 +87,8 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button(Text(inert(self._no)), id="confirm-no")
 
     def on_mount(self) -> None:
-        """Focus Yes, so enter confirms."""
-        self.query_one("#confirm-yes", Button).focus()
+        """Focus No, so enter alone never confirms (see the module docstring)."""
+        self.query_one("#confirm-no", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

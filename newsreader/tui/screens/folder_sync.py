@@ -14,6 +14,7 @@ from newsreader.query import narrows
 from newsreader.session import SessionState
 from newsreader.tui.messages import FolderChanged, IndexBatch, ViewReady
 from newsreader.tui.screens.base import MainScreenBase
+from newsreader.tui.screens.views import queue_order
 from newsreader.tui.workers import poll_folder
 from newsreader.watcher import Signature
 
@@ -95,6 +96,7 @@ class FolderSync(MainScreenBase):
         if not keep_gone:
             self.gone.clear()
         extra = [self._gone_rows[i] for i in self.gone if i in self._gone_rows]
+        extra += [a for i in self.pinned if (a := self.index.get(i)) is not None]
         if len(self.index) < self.ASYNC_THRESHOLD:
             self._show_view(self.compute_view(extra), keep, self.index.version)
         else:
@@ -104,7 +106,8 @@ class FolderSync(MainScreenBase):
     def compute_view(self, extra: list[Article] | None = None) -> list[Article]:
         """The articles the current query shows, in the current sort (safe in a worker).
 
-        ``extra`` rows (vanished files still shown) are merged in where the sort puts them.
+        ``extra`` rows (vanished files and pinned articles still shown) are merged in where the
+        sort puts them. In the queue view unpublished rows come first.
         """
         key = (self.index.version, self.sort_key, self.sort_reverse)
         cached = self._sorted
@@ -119,8 +122,10 @@ class FolderSync(MainScreenBase):
         rows = query.filter(base)
         self._last_view = (key, query.text, rows)
         if extra:
+            listed = {a.id for a in rows}
+            extra = [a for a in extra if a.id not in listed]  # a pinned row the filter now shows
             rows = sort_articles(rows + extra, self.sort_key, self.sort_reverse)
-        return rows
+        return rows if self.queue_saved is None else queue_order(rows)
 
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
     def _compute_view_in_worker(
@@ -146,6 +151,12 @@ class FolderSync(MainScreenBase):
         self._gone_rows = {i: a for i, a in self._gone_rows.items() if i in self.gone}
         self.articles.set_gone(self.gone)
         self.articles.set_rows(rows, keep=keep, kept=kept)
+        if self._pending_top and rows:
+            self.articles.move_to(rows[0].id)
+        self._pending_top = False
+        if self._pending_scroll is not None:
+            self.articles.scroll_to(y=self._pending_scroll, animate=False)
+            self._pending_scroll = None
         if not self.indexing and not self.indexed.is_set():
             self._finish_restore()
             self.indexed.set()

@@ -1,6 +1,13 @@
-"""The main screen's history: following related entries, back and forward, like a browser."""
+"""The main screen's history: following related entries, back and forward, like a browser.
+
+Following a story never loses the view: one the filter hides is pinned to the list, and each
+place on the back and forward stacks keeps the view the user left it in, which ``back`` and
+``forward`` put back (query, sort, pins, cursor and scroll).
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from textual import on
 
@@ -23,17 +30,27 @@ class History(MainScreenBase):
     def go(self, location: Location) -> None:
         """Follow a link: the current place goes on the back stack."""
         if self.location is not None and self.location != location:
-            self.back_stack.append(self.location)
+            self.back_stack.append(self._here())
             self.forward_stack.clear()
         self._visit(location)
 
+    def _here(self) -> Location:
+        """The current place, with the view it is shown in."""
+        assert self.location is not None
+        return replace(self.location, view=self.capture_view())
+
     def _visit(self, location: Location) -> None:
-        moved = location.external is not None or self.articles.move_to(location.article_id)
-        if not moved and location.article_id in self.index and self.filter_query.text:
-            # The list follows the article it shows: widen the view when the filter hides it.
-            self.set_query("")
-            self.articles.move_to(location.article_id)
-            self.notify("Filter cleared to show the article")
+        if location.view is not None:
+            self.restore_view(location.view)
+        elif location.external is None:
+            pinned = location.article_id in self.pinned
+            # The list follows the article it shows; the triage keys act on the list's row.
+            self.show_in_view(location.article_id)
+            if not pinned and location.article_id in self.pinned:
+                self.notify(
+                    f"{location.article_id} is outside the filter: pinned to the list "
+                    "(backspace goes back)"
+                )
         self.show_location(location)
 
     def action_back(self) -> None:
@@ -50,5 +67,5 @@ class History(MainScreenBase):
             self.notify(nothing)
             return
         if self.location is not None:
-            other.append(self.location)
+            other.append(self._here())
         self._visit(source.pop())

@@ -36,10 +36,12 @@ from newsreader.text import inert
 from newsreader.tui.messages import LinksReady
 from newsreader.tui.screens.bad_files import BadFilesScreen
 from newsreader.tui.screens.base import Location
+from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.folder_sync import FolderSync
 from newsreader.tui.screens.history import History
 from newsreader.tui.screens.sort import SortScreen
 from newsreader.tui.screens.triage_actions import TriageActions
+from newsreader.tui.screens.views import ViewMemory
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
 from newsreader.tui.widgets.related_panel import MAX_ROWS as RELATED_ROWS
@@ -54,14 +56,40 @@ __all__ = ["Location", "MainScreen"]
 NARROW_WIDTH = 120
 #: Lines ``J`` / ``K`` scroll the detail pane by: a few lines, so reading on keeps its place.
 DETAIL_STEP = 4
+#: Escape clears up to this many marks at once; more, and it asks first.
+MARKS_CLEARED_WITHOUT_ASKING = 3
 
 
-class MainScreen(History, TriageActions, FolderSync):
+class MainScreen(History, TriageActions, ViewMemory, FolderSync):
     """List, detail and related panes; triage keys; filter; sort; history."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_query", "Filter", id="app.filter"),
         Binding("p", "toggle_published", "Publish", id="app.publish"),
+        Binding(
+            "P",
+            "publish_only",
+            "Publish only",
+            show=False,
+            id="app.publish_only",
+            tooltip="Publish only (marked ones: asks first), then move on",
+        ),
+        Binding(
+            "U",
+            "unpublish_only",
+            "Unpublish only",
+            show=False,
+            id="app.unpublish_only",
+            tooltip="Unpublish only (marked ones: asks first), then move on",
+        ),
+        Binding(
+            "w",
+            "queue",
+            "Queue",
+            show=False,
+            id="app.queue",
+            tooltip="Work queue: unpublished first, newest first (again: back)",
+        ),
         Binding("u", "undo", "Undo", id="app.undo"),
         Binding("ctrl+r", "redo", "Redo", id="app.redo"),
         Binding("s", "choose_sort", "Sort", id="app.sort"),
@@ -168,11 +196,10 @@ class MainScreen(History, TriageActions, FolderSync):
         """Save cursor, query and sort for the next start."""
         if self.indexing:
             return
+        # The queue view is a pass over the folder, not a sort to start with next time.
+        sort, reverse = self.queue_saved or (self.sort_key, self.sort_reverse)
         state = SessionState(
-            cursor=self._cursor_id,
-            query=self.filter_query.text,
-            sort=self.sort_key,
-            reverse=self.sort_reverse,
+            cursor=self._cursor_id, query=self.filter_query.text, sort=sort, reverse=reverse
         )
         try:
             save_session(paths.session_file(self.index.root), state)
@@ -301,7 +328,10 @@ class MainScreen(History, TriageActions, FolderSync):
 
     @on(Input.Changed, "#query")
     def _on_query_changed(self, message: Input.Changed) -> None:
+        if message.value == self.filter_query.text and not self.query_error:
+            return  # the echo of a query set by the app (set_query, back): already applied
         if self._apply_query_text(message.value):
+            self.pinned.clear()
             self.refresh_view()
 
     def _apply_query_text(self, text: str) -> bool:
@@ -328,14 +358,21 @@ class MainScreen(History, TriageActions, FolderSync):
         """Replace the query (saved views, palette) and refresh the view."""
         self.query_one("#query", Input).value = text
         if self._apply_query_text(text):
+            self.pinned.clear()
             self.refresh_view()
 
     def action_escape(self) -> None:
-        """Clear the query when typing in it; otherwise clear the marks."""
+        """Clear the query when typing in it; otherwise clear the marks (asking, if many)."""
         field = self.query_one("#query", Input)
         if field.has_focus:
             field.value = ""
             self.set_focus(self.articles)
+        elif len(self.marks) > MARKS_CLEARED_WITHOUT_ASKING:
+            # Marking a batch takes a while; one stray escape must not throw that work away.
+            self.app.push_screen(
+                ConfirmScreen(f"Clear {len(self.marks)} marks?", yes="Clear", no="Keep"),
+                lambda yes: self.clear_marks() if yes else None,
+            )
         else:
             self.clear_marks()
 
@@ -355,8 +392,10 @@ class MainScreen(History, TriageActions, FolderSync):
         self.app.push_screen(SortScreen(list(SORT_KEYS), self.sort_key, self.sort_reverse), chosen)
 
     def set_sort(self, key: str, reverse: bool) -> None:
-        """Sort the view."""
+        """Sort the view (this leaves the queue view and unpins rows)."""
         self.sort_key, self.sort_reverse = key, reverse
+        self.queue_saved = None
+        self.pinned.clear()
         self._show_sort()
         self.refresh_view()
 

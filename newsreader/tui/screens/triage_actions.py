@@ -6,12 +6,40 @@ keys queue jobs, and :class:`WriteFinished` tells the screen what happened on di
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+from newsreader.journal import Change
 from newsreader.model import Article
 from newsreader.triage import Outcome
 from newsreader.tui.messages import WriteFinished
 from newsreader.tui.screens.base import MainScreenBase
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.workers import WriteJob
+
+#: Titles in triage messages are cut to this many characters.
+TITLE_CHARS = 40
+
+
+def quoted_title(title: str, article_id: str) -> str:
+    """``'Title'`` cut to :data:`TITLE_CHARS` with an ellipsis; the id when there is no title."""
+    if not title:
+        return article_id
+    if len(title) > TITLE_CHARS:
+        title = title[: TITLE_CHARS - 1].rstrip() + "…"
+    return f"'{title}'"
+
+
+def describe(action: str, changed: Sequence[Change], title: Callable[[str], str]) -> str:
+    """What a write did, in words: ``Undid: published 3 articles — 'Title…'``.
+
+    The verb is what the batch did to its files (undo reverts it); the title is the first
+    article's, the one the cursor goes to.
+    """
+    verb = "published" if changed[0].new else "unpublished"
+    noun = "article" if len(changed) == 1 else "articles"
+    what = f"{verb} {len(changed)} {noun} — {title(changed[0].id)}"
+    prefix = {"undo": "Undid: ", "redo": "Redid: "}.get(action)
+    return prefix + what if prefix else what[0].upper() + what[1:]
 
 
 class TriageActions(MainScreenBase):
@@ -22,10 +50,30 @@ class TriageActions(MainScreenBase):
     def action_toggle_published(self) -> None:
         """p: toggle the current article, or (after confirming) all marked ones."""
         if self.marks:
-            marked = [a for a in self.index.articles if a.id in self.marks]
+            marked = self._marked_in_view_order()
             publish = not all(a.published for a in marked)
             self.confirm_bulk(marked, publish, "marked")
             return
+        # "toggle" is resolved by the writer: a second p before the first write lands must see
+        # the flag that write set, not the one the screen knew when the key was pressed.
+        self._write_current("toggle")
+
+    def action_publish_only(self) -> None:
+        """P: publish the current article (never unpublish it), or all marked ones."""
+        self._set_current_or_marked(publish=True)
+
+    def action_unpublish_only(self) -> None:
+        """U: unpublish the current article (never publish it), or all marked ones."""
+        self._set_current_or_marked(publish=False)
+
+    def _set_current_or_marked(self, *, publish: bool) -> None:
+        if self.marks:
+            self.confirm_bulk(self._marked_in_view_order(), publish, "marked")
+        else:
+            self._write_current("publish" if publish else "unpublish")
+
+    def _write_current(self, action: str) -> None:
+        """Queue ``action`` on the article under the cursor, then move on like ``p`` does."""
         current = self.articles.current
         if current is None:
             return
@@ -34,9 +82,18 @@ class TriageActions(MainScreenBase):
             self.articles.action_cursor_down()
             after = self.articles.current
             landed = after.id if after is not None and after is not current else None
-        # "toggle" is resolved by the writer: a second p before the first write lands must see
-        # the flag that write set, not the one the screen knew when the key was pressed.
-        self._jobs.put(WriteJob("toggle", (current.id,), landed=landed))
+        self._jobs.put(WriteJob(action, (current.id,), landed=landed))
+
+    def _marked_in_view_order(self) -> list[Article]:
+        """The marked articles, those in the view first and in its order.
+
+        A batch keeps this order, and undo puts the cursor on its first article: the top one
+        the editor saw, not whichever the index happens to hold first.
+        """
+        in_view = [a for a in self.view if a.id in self.marks]
+        seen = {a.id for a in in_view}
+        hidden = [a for a in self.index.articles if a.id in self.marks and a.id not in seen]
+        return in_view + hidden
 
     def confirm_bulk(self, articles: list[Article], publish: bool, what: str) -> None:
         """Ask before changing many articles; the question states the count."""
@@ -58,7 +115,13 @@ class TriageActions(MainScreenBase):
                     self.clear_marks()
 
         self.app.push_screen(
-            ConfirmScreen(f"{verb} {len(todo)} {what} {noun}?", skipped),
+            # The buttons name the action too; No has the focus (see ConfirmScreen).
+            ConfirmScreen(
+                f"{verb} {len(todo)} {what} {noun}?",
+                skipped,
+                yes=f"{verb} {len(todo)}",
+                no="Cancel",
+            ),
             confirmed,
         )
 
@@ -114,11 +177,15 @@ class TriageActions(MainScreenBase):
         for article_id in touched:
             self._refresh_row(article_id)
         if outcome.changed:
-            label = outcome.batch.label if outcome.batch else message.action
-            prefix = {"undo": "Undid ", "redo": "Redid "}.get(message.action, "")
-            names = outcome.changed[0].id if n == 1 else f"{n} articles"
-            self._message = f"{prefix}{label}: {names}"
+            self._message = describe(message.action, outcome.changed, self._title)
             self.notify(self._message, timeout=3)
+            if message.action in ("undo", "redo"):
+                # Show what changed back: the batch's first article, pinned if filtered out.
+                self.show_in_view(outcome.changed[0].id)
+        elif message.action in ("publish", "unpublish") and outcome.unchanged:
+            # P or U on an article already so: nothing written, but say why.
+            first = outcome.unchanged[0]
+            self._message = f"Already {message.action}ed: {self._title(first)}"
         for failure in outcome.failed:
             self.notify(
                 f"{failure.id}: {failure.message} (reloaded from disk)", severity="error", timeout=8
@@ -128,6 +195,11 @@ class TriageActions(MainScreenBase):
         self.update_status()
         if self.location is not None and self.location.article_id in touched:
             self.show_location(self.location)
+
+    def _title(self, article_id: str) -> str:
+        """An article's title for a message: quoted and cut short, or its id."""
+        article = self.index.get(article_id)
+        return quoted_title(article.title if article else "", article_id)
 
     def _notify_skipped(self, action: str, outcome: Outcome) -> None:
         """Undo/redo left files changed since alone: name a few, count the rest."""

@@ -15,6 +15,8 @@ class StatusInfo:
     """Everything the status line shows; the screen fills it in."""
 
     shown: int = 0
+    #: Of the shown rows, how many the filter hides but were pinned (a followed story).
+    pinned: int = 0
     total: int = 0
     published: int = 0
     unpublished: int = 0
@@ -23,6 +25,8 @@ class StatusInfo:
     #: Of the problem files, how many the site still builds (publishes or copies).
     reaching_site: int = 0
     decisions: int = 0
+    #: In the queue view: how many shown articles are still unpublished (None: not queueing).
+    queue_left: int | None = None
     query: str = ""
     loading: str = ""
     message: str = ""
@@ -46,6 +50,11 @@ class StatusBar(Static):
         if info.loading:
             text.append(f"{info.loading}  ", style="bold yellow")
         text.append(f"{info.shown:,}/{info.total:,} shown", style="bold")
+        if info.pinned:
+            text.append(f" ({info.pinned:,} pinned)")
+        if info.queue_left is not None:
+            # Early in the line: at 80 columns the end of it is cut off.
+            text.append(f"  queue: {info.queue_left:,} left", style="bold reverse")
         text.append(f"  ● {info.published:,}  ○ {info.unpublished:,}")
         if info.marked:
             text.append(f"  ✚ {info.marked:,} marked", style="bold")
