@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from newsreader.facets import ViewFacets
 from newsreader.index import Links
 from newsreader.model import Article, BadFile
 from newsreader.triage import Outcome
@@ -62,3 +63,13 @@ class LinksReady(Message):
     """A worker built the URL map and backlinks of the index (see ArticleIndex.links_job)."""
 
     links: Links
+
+
+@dataclass
+class ViewCounted(Message):
+    """A worker counted the rows of a view: its published split, and its facets if asked."""
+
+    rows: list[Article]
+    version: int
+    published: int
+    facets: ViewFacets | None = None

@@ -36,12 +36,14 @@ from newsreader.text import inert
 from newsreader.tui.messages import LinksReady
 from newsreader.tui.screens.bad_files import BadFilesScreen
 from newsreader.tui.screens.base import Location
+from newsreader.tui.screens.facets_view import FacetsView
 from newsreader.tui.screens.folder_sync import FolderSync
 from newsreader.tui.screens.history import History
 from newsreader.tui.screens.sort import SortScreen
 from newsreader.tui.screens.triage_actions import TriageActions
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
+from newsreader.tui.widgets.facets_panel import FacetsPanel
 from newsreader.tui.widgets.related_panel import MAX_ROWS as RELATED_ROWS
 from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
 from newsreader.tui.widgets.status_bar import StatusBar
@@ -54,7 +56,7 @@ __all__ = ["Location", "MainScreen"]
 NARROW_WIDTH = 120
 
 
-class MainScreen(History, TriageActions, FolderSync):
+class MainScreen(History, TriageActions, FacetsView, FolderSync):
     """List, detail and related panes; triage keys; filter; sort; history."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -69,6 +71,13 @@ class MainScreen(History, TriageActions, FolderSync):
         Binding("o", "open_url", "Open", show=False, id="app.open_url"),
         Binding("y", "copy_url", "Copy URL", show=False, id="app.copy_url"),
         Binding("exclamation_mark", "bad_files", "Problems", id="app.problems"),
+        Binding(
+            "F",
+            "toggle_facets",
+            "Facets",
+            id="app.facets",
+            tooltip="Facets of the view: counts by state, provider, topic, type and day",
+        ),
         Binding("escape", "escape", "Clear", show=False, id="app.escape"),
         # Replace the screen's focus_next / focus_previous: the query input is reached with `/`.
         Binding("tab", "cycle_panes(1)", "Next pane", show=False, id="app.next_pane"),
@@ -90,6 +99,7 @@ class MainScreen(History, TriageActions, FolderSync):
             with Vertical(id="side"):
                 yield DetailPane(id="detail")
                 yield RelatedPanel(id="related")
+            yield FacetsPanel(id="facets")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -255,6 +265,8 @@ class MainScreen(History, TriageActions, FolderSync):
     def action_cycle_panes(self, step: int) -> None:
         """Move the focus to the next (or previous) of list, detail and related."""
         panes = [self.articles, self.detail, self.related]
+        if self.facets_shown:
+            panes.append(self.facets_panel.values)
         focused = self.app.focused
         if focused in panes:
             self.set_focus(panes[(panes.index(focused) + step) % len(panes)])

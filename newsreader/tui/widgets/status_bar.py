@@ -16,8 +16,9 @@ class StatusInfo:
 
     shown: int = 0
     total: int = 0
-    published: int = 0
-    unpublished: int = 0
+    #: Of the shown rows (None: still being counted, in a large view).
+    published: int | None = 0
+    unpublished: int | None = 0
     marked: int = 0
     bad: int = 0
     #: Of the problem files, how many the site still builds (publishes or copies).
@@ -46,7 +47,10 @@ class StatusBar(Static):
         if info.loading:
             text.append(f"{info.loading}  ", style="bold yellow")
         text.append(f"{info.shown:,}/{info.total:,} shown", style="bold")
-        text.append(f"  ● {info.published:,}  ○ {info.unpublished:,}")
+        if info.published is None or info.unpublished is None:
+            text.append("  ● …  ○ …")
+        else:
+            text.append(f"  ● {info.published:,}  ○ {info.unpublished:,}")
         if info.marked:
             text.append(f"  ✚ {info.marked:,} marked", style="bold")
         if info.bad:
