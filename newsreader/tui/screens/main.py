@@ -76,7 +76,7 @@ class MainScreen(History, TriageActions, FacetsView, FolderSync):
             "toggle_facets",
             "Facets",
             id="app.facets",
-            tooltip="Facets of the view: counts by state, provider, topic, type and day",
+            tooltip="Facets: the view by state, provider, topic, type and day",
         ),
         Binding("escape", "escape", "Clear", show=False, id="app.escape"),
         # Replace the screen's focus_next / focus_previous: the query input is reached with `/`.
