@@ -23,6 +23,8 @@ class IndexBatch(Message):
     removed: list[str] = field(default_factory=list)
     #: A problem to tell the user that did not stop indexing.
     notice: str = ""
+    #: How many files the folder holds: 0 until the walk has listed them all.
+    total: int = 0
 
 
 @dataclass
@@ -73,3 +75,16 @@ class ViewCounted(Message):
     version: int
     published: int
     facets: ViewFacets | None = None
+
+
+@dataclass
+class WriteProgress(Message):
+    """A bulk triage action (publish, unpublish, undo, redo) wrote ``done`` of ``total`` files."""
+
+    action: str
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer count replaces one still queued: only the latest is worth drawing."""
+        return isinstance(message, WriteProgress)

@@ -39,11 +39,13 @@ from newsreader.tui.screens.base import Location
 from newsreader.tui.screens.facets_view import FacetsView
 from newsreader.tui.screens.folder_sync import FolderSync
 from newsreader.tui.screens.history import History
+from newsreader.tui.screens.long_work import LongWork
 from newsreader.tui.screens.sort import SortScreen
 from newsreader.tui.screens.triage_actions import TriageActions
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
 from newsreader.tui.widgets.facets_panel import FacetsPanel
+from newsreader.tui.widgets.progress_line import ProgressLine
 from newsreader.tui.widgets.related_panel import MAX_ROWS as RELATED_ROWS
 from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
 from newsreader.tui.widgets.status_bar import StatusBar
@@ -56,7 +58,7 @@ __all__ = ["Location", "MainScreen"]
 NARROW_WIDTH = 120
 
 
-class MainScreen(History, TriageActions, FacetsView, FolderSync):
+class MainScreen(History, TriageActions, FacetsView, LongWork, FolderSync):
     """List, detail and related panes; triage keys; filter; sort; history."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -100,6 +102,7 @@ class MainScreen(History, TriageActions, FacetsView, FolderSync):
                 yield DetailPane(id="detail")
                 yield RelatedPanel(id="related")
             yield FacetsPanel(id="facets")
+        yield ProgressLine(id="progress")
         yield StatusBar(id="status")
         yield Footer()
 
