@@ -42,6 +42,9 @@ class ProgressLine(Horizontal):
     ProgressLine > ProgressBar {
         width: auto;
     }
+    ProgressLine Bar {
+        width: 24;
+    }
     ProgressLine > #progress-counts {
         width: 1fr;
         padding-left: 1;
