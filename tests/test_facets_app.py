@@ -121,3 +121,29 @@ def test_bars_and_sparks() -> None:
     assert spark([0, 1, 2], rows=1) == [" ▄█"]
     assert spark([0, 4], rows=2) == [" █", " █"]
     assert spark([1, 4], rows=2) == [" █", "▄█"]
+
+
+async def test_a_count_that_fails_says_so_and_the_next_one_runs(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error in the counting worker is shown, and does not stop later counts."""
+    monkeypatch.setattr(facets_view, "INLINE_COUNT", 0)
+    working = facets_view.count_published
+
+    def broken(rows: object) -> int:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(facets_view, "count_published", broken)
+    app = make_app(folder, Settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        main = app.main
+        main.set_query("story")
+        await wait_until(pilot, lambda: not main._counting)
+        notes = [n.message for n in app._notifications]  # type: ignore[attr-defined]
+        assert any("disk on fire" in n for n in notes)
+        assert "● …  ○ …" in status(app)
+        # Not monkeypatch.undo(): that would also undo the private XDG folders (conftest).
+        monkeypatch.setattr(facets_view, "count_published", working)
+        main.set_query("-is:published")
+        await wait_until(pilot, lambda: "● 0  ○ 3" in status(app))

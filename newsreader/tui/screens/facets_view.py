@@ -9,7 +9,7 @@ counted next, so a burst of keystrokes costs one count, not one per key.
 from __future__ import annotations
 
 from textual import on
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from newsreader.facets import add_term, count_published, facet_term, view_facets
 from newsreader.model import Article
@@ -114,6 +114,16 @@ class FacetsView(MainScreenBase):
             self.post_message(ViewCounted(rows, version, facets.published, facets))
         else:
             self.post_message(ViewCounted(rows, version, count_published(rows)))
+
+    @on(Worker.StateChanged)
+    def _count_failed(self, event: Worker.StateChanged) -> None:
+        # A count that raised or was cancelled posts nothing: let the next one start.
+        if event.worker.group != "facets":
+            return
+        if event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            self._counting = False
+        if event.state == WorkerState.ERROR:
+            self.notify(f"Could not count the view: {event.worker.error}", severity="error")
 
     def on_view_counted(self, message: ViewCounted) -> None:
         """A worker counted a view: keep it, and count again if the view moved on."""
