@@ -147,3 +147,17 @@ async def test_a_count_that_fails_says_so_and_the_next_one_runs(
         monkeypatch.setattr(facets_view, "count_published", working)
         main.set_query("-is:published")
         await wait_until(pilot, lambda: "● 0  ○ 3" in status(app))
+
+
+async def test_palette_toggles_facets(folder: Path) -> None:
+    """The command palette's "Facets" does what F does."""
+    app = make_app(folder, Settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.main)}
+        commands["Facets"].callback()
+        await pilot.pause()
+        assert app.main.facets_shown and app.main.facets_panel.display
+        commands["Facets"].callback()
+        await pilot.pause()
+        assert not app.main.facets_panel.display
