@@ -6,6 +6,7 @@ once and fill in the rest as it arrives:
 1. every article the cache knows is yielded first (the list appears at once on a warm start);
 2. the folder is walked; a file whose size and mtime match its cache record is kept, every other
    file is read and parsed — by worker processes when there are many, else in this process;
+   once the walk is done, every update carries the number of files (``total``);
 3. files the cache knew but the walk did not find are yielded as removed;
 4. the cache is rewritten when anything changed.
 """
@@ -49,6 +50,8 @@ class IndexUpdate:
     #: Files accounted for so far, and whether this is the last update.
     done: int = 0
     finished: bool = False
+    #: How many files the walk found: 0 until the folder is listed (cached rows come first).
+    total: int = 0
     #: A problem worth telling the user that did not stop indexing (e.g. the cache not saved).
     notice: str = ""
 
@@ -177,6 +180,7 @@ def index_updates(
     stale = 0
     try:
         for f in find_files(root, extensions):
+            state.total += 1
             if state.is_fresh(f):
                 continue
             pending.append(f)
@@ -185,16 +189,20 @@ def index_updates(
                 pool = _Parallel(root)
             if pool is not None:
                 if len(pending) >= CHUNK:
+                    # Workers start on it now; their results are taken after the walk. Taken
+                    # during it, they paced the walk with the app's work on each batch (the UI
+                    # thread holds the GIL): a 20,000-file folder was listed only once nearly
+                    # every file was parsed, too late to tell how many files there are.
                     pending = _submit(pool, pending, whole=True)
-                    # Polled once a chunk, not once a file: a poll takes a lock per future.
-                    for records, packed in pool.ready(wait=False):
-                        yield state.take(records, packed)
             elif len(pending) >= CHUNK // 4 and (stale == len(pending) or not parallel):
                 # The first few are parsed here at once, to show rows without waiting for the
                 # walk. Later ones wait, as listing is ~20 times faster than parsing: if there
                 # are many, workers take them; if not, they are parsed here after the walk.
                 yield state.take(parse_records(root, pending))
                 pending = []
+        # The walk is done: from here on every update says how many files there are.
+        state.walked = True
+        yield IndexUpdate(done=state.done, total=state.total)
         if pool is not None:
             _submit(pool, pending, whole=False)
             for records, packed in pool.ready(wait=True):
@@ -226,6 +234,9 @@ class _State:
         self.bad_sigs: dict[str, tuple[int, int]] = {}
         self.seen: set[str] = set()
         self.done = 0
+        #: Files the walk found so far, and whether it is done (then ``total`` is all).
+        self.total = 0
+        self.walked = False
         self.changed = False
         self.frozen = False
         #: Workers' replies (records packed by marshal) and the ids in each: written to the
@@ -285,7 +296,7 @@ class _State:
             self.packed.append((packed, [item.id for item in items]))
         self.seen.update(i.id for i in items)
         self.done += len(items)
-        return IndexUpdate(items, done=self.done)
+        return IndexUpdate(items, done=self.done, total=self.total if self.walked else 0)
 
     def finish(self, save: bool) -> IndexUpdate:
         if self.frozen:
@@ -300,7 +311,9 @@ class _State:
                 save_cache(cache_path(self.root), self._record_chunks())
             except OSError as exc:
                 notice = f"could not save the index cache: {exc}"
-        return IndexUpdate(removed=removed, done=self.done, finished=True, notice=notice)
+        return IndexUpdate(
+            removed=removed, done=self.done, finished=True, notice=notice, total=self.total
+        )
 
     def _record_chunks(self) -> Iterator[list[Record] | bytes]:
         """The cache's chunks: the workers' replies as they came (packing 100,000 articles

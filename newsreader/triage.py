@@ -13,7 +13,7 @@ changed since is skipped and reported, never overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -39,6 +39,9 @@ from newsreader.model import Article, BadFile, content_digest
 
 #: Files whose intents are journalled with one write and fsync before any of them is written.
 CHUNK = 64
+
+#: Told ``(done, total)`` after each chunk of a batch is written (the app draws a progress bar).
+Progress = Callable[[int, int], object]
 
 
 @dataclass(slots=True)
@@ -104,9 +107,10 @@ def _hex(data: bytes) -> str:
     return content_digest(data).hex()
 
 
-def _chunks(items: Sequence[Change]) -> Iterator[Sequence[Change]]:
+def _chunks(items: Sequence[Change]) -> Iterator[tuple[int, Sequence[Change]]]:
+    """Consecutive chunks of ``CHUNK`` changes, each with the offset it starts at."""
     for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
+        yield start, items[start : start + CHUNK]
 
 
 class Triage:
@@ -143,32 +147,42 @@ class Triage:
             return "no such article"
         return f"the app cannot read this file safely ({bad.describe()}); {bad.site_words}"
 
-    def set_published(self, ids: Iterable[str], published: bool, label: str = "") -> Outcome:
-        """Set the flag on every article named; journal the changes made as one batch."""
+    def set_published(
+        self,
+        ids: Iterable[str],
+        published: bool,
+        label: str = "",
+        progress: Progress | None = None,
+    ) -> Outcome:
+        """Set the flag on every article named; journal the changes made as one batch.
+
+        ``progress(done, total)`` is told how many of the files to change were handled after
+        each chunk.
+        """
         ids = list(dict.fromkeys(ids))
         verb = "publish" if published else "unpublish"
         with self.journal.locked():
             self.recover()
             changes, missing = self.plan(ids, published)
-            outcome = self._publish(changes, label or verb)
+            outcome = self._publish(changes, label or verb, progress)
         outcome.failed[:0] = missing
         planned = {c.id for c in changes} | {f.id for f in missing}
         outcome.unchanged += [i for i in ids if i not in planned and i in self.index]
         return outcome
 
-    def undo(self) -> Outcome | None:
+    def undo(self, progress: Progress | None = None) -> Outcome | None:
         """Revert the last batch (None when there is nothing to undo)."""
         with self.journal.locked():
             self.recover()
             batch = self.journal.peek_undo()
-            return None if batch is None else self._step(batch, forward=False)
+            return None if batch is None else self._step(batch, False, progress)
 
-    def redo(self) -> Outcome | None:
+    def redo(self, progress: Progress | None = None) -> Outcome | None:
         """Re-apply the last undone batch (None when there is nothing to redo)."""
         with self.journal.locked():
             self.recover()
             batch = self.journal.peek_redo()
-            return None if batch is None else self._step(batch, forward=True)
+            return None if batch is None else self._step(batch, True, progress)
 
     def recover(self) -> OpenOperation | None:
         """Close in the journal an operation whose process died, removing its temporary files.
@@ -184,7 +198,9 @@ class Triage:
 
     # ------------------------------------------------------------------------------ batches
 
-    def _publish(self, changes: list[Change], label: str) -> Outcome:
+    def _publish(
+        self, changes: list[Change], label: str, progress: Progress | None = None
+    ) -> Outcome:
         outcome = Outcome()
         if not changes:
             return outcome
@@ -192,13 +208,15 @@ class Triage:
             if folder is None:
                 return outcome
             number = self.journal.begin(label)
-            for chunk in _chunks(changes):
+            for start, chunk in _chunks(changes):
                 ready = [w for c in chunk if (w := self._prepare(folder, c, outcome))]
                 # Intent before change: if this cannot be journalled, none of them is written.
                 self.journal.intend(number, [w.change for w in ready])
                 for write in ready:
                     self._install(folder, write, outcome)
                 folder.sync()
+                if progress is not None:
+                    progress(min(start + CHUNK, len(changes)), len(changes))
             outcome.batch = self.journal.end(number, len(outcome.changed))
         return outcome
 
@@ -241,7 +259,7 @@ class Triage:
 
     # ------------------------------------------------------------------------------ undo, redo
 
-    def _step(self, batch: Batch, *, forward: bool) -> Outcome:
+    def _step(self, batch: Batch, forward: bool, progress: Progress | None = None) -> Outcome:
         """Undo (or redo) ``batch``; the journal marks it only when no write failed."""
         do = "redo" if forward else "undo"
         outcome = Outcome(batch=batch)
@@ -249,13 +267,15 @@ class Triage:
         with self._folder(changes, outcome) as folder:
             if folder is None:
                 return outcome
-            for chunk in _chunks(changes):
+            for start, chunk in _chunks(changes):
                 ready = [w for c in chunk if (w := self._prepare_step(folder, c, forward, outcome))]
                 if ready:
                     self.journal.intend_step(batch, do, [(w.change.id, w.tmp) for w in ready])
                 for write in ready:
                     self._install_step(folder, write, outcome)
                 folder.sync()
+                if progress is not None:
+                    progress(min(start + CHUNK, len(changes)), len(changes))
         if outcome.failed:
             # Left to do: a later undo finds the files done so far already reverted.
             if self.journal.open_operation() is not None:

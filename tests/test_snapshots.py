@@ -133,6 +133,16 @@ def test_bulk_confirm(corpus: Path, snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(corpus), terminal_size=WIDE, run_before=_bulk)
 
 
+def test_facets(corpus: Path, snap_compare: SnapCompare) -> None:
+    """F: the facets of the view beside the panes, the first value highlighted."""
+    assert snap_compare(make_app(corpus), terminal_size=WIDE, run_before=after_index("F"))
+
+
+def test_facets_narrow(corpus: Path, snap_compare: SnapCompare) -> None:
+    """F at 80x24: the facets take the side panes' place below the list."""
+    assert snap_compare(make_app(corpus), terminal_size=NARROW, run_before=after_index("F"))
+
+
 async def test_folder_path_stays_off_screen(corpus: Path) -> None:
     """The snapshots hold no run-specific text: the temp folder's path is not on screen."""
     app = make_app(corpus)

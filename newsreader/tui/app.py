@@ -175,6 +175,7 @@ class NewsreaderApp(App[None]):
             ("Filter", "Focus the filter input", main.action_focus_query),
             ("Clear filter", "Show every article", partial(main.set_query, "")),
             ("Problems", "Problem files and warnings", main.action_bad_files),
+            ("Facets", "Show or hide the facets of the view", main.action_toggle_facets),
             ("Open URL", "Open the article in the browser", main.action_open_url),
             ("Copy URL", "Copy the article URL", main.action_copy_url),
             ("Back", "Back in the related history", main.action_back),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from newsreader.facets import ViewFacets
 from newsreader.index import Links
 from newsreader.model import Article, BadFile
 from newsreader.triage import Outcome
@@ -22,6 +23,8 @@ class IndexBatch(Message):
     removed: list[str] = field(default_factory=list)
     #: A problem to tell the user that did not stop indexing.
     notice: str = ""
+    #: How many files the folder holds: 0 until the walk has listed them all.
+    total: int = 0
 
 
 @dataclass
@@ -62,3 +65,26 @@ class LinksReady(Message):
     """A worker built the URL map and backlinks of the index (see ArticleIndex.links_job)."""
 
     links: Links
+
+
+@dataclass
+class ViewCounted(Message):
+    """A worker counted the rows of a view: its published split, and its facets if asked."""
+
+    rows: list[Article]
+    version: int
+    published: int
+    facets: ViewFacets | None = None
+
+
+@dataclass
+class WriteProgress(Message):
+    """A bulk triage action (publish, unpublish, undo, redo) wrote ``done`` of ``total`` files."""
+
+    action: str
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer count replaces one still queued: only the latest is worth drawing."""
+        return isinstance(message, WriteProgress)

@@ -20,8 +20,8 @@ from newsreader.indexer import index_updates
 from newsreader.journal import Journal
 from newsreader.loader import load_file
 from newsreader.model import Article, BadFile
-from newsreader.triage import Outcome, Triage
-from newsreader.tui.messages import FolderChanged, IndexBatch, WriteFinished
+from newsreader.triage import Outcome, Progress, Triage
+from newsreader.tui.messages import FolderChanged, IndexBatch, WriteFinished, WriteProgress
 from newsreader.watcher import FolderWatcher, Signature
 
 
@@ -37,7 +37,16 @@ def index_folder(
     for update in index_updates(root, extensions, before_walk=watcher.mark_dirs):
         if worker.is_cancelled:
             return
-        post(IndexBatch(update.items, update.done, update.finished, update.removed, update.notice))
+        post(
+            IndexBatch(
+                update.items,
+                update.done,
+                update.finished,
+                update.removed,
+                update.notice,
+                update.total,
+            )
+        )
         # Hand the GIL to the UI thread now and then, so it paints while batches keep coming.
         time.sleep(0.002)
 
@@ -86,7 +95,9 @@ class WriteJob:
 
 
 def write_loop(
-    triage: Triage, jobs: queue.Queue[WriteJob], post: Callable[[WriteFinished], object]
+    triage: Triage,
+    jobs: queue.Queue[WriteJob],
+    post: Callable[[WriteFinished | WriteProgress], object],
 ) -> None:
     """Carry out queued triage actions one at a time, in order, until cancelled and idle.
 
@@ -104,8 +115,12 @@ def write_loop(
             if worker.is_cancelled:
                 return
             continue
+
+        def progress(done: int, total: int, action: str = job.action) -> None:
+            post(WriteProgress(action, done, total))
+
         try:
-            outcome = run_job(triage, job)
+            outcome = run_job(triage, job, progress)
         except Exception as exc:  # the loop must live on for the next job
             error = str(exc) or repr(exc)
             post(WriteFinished(job.action, None, job.ids, job.landed, error=error))
@@ -124,15 +139,18 @@ def recover(triage: Triage, post: Callable[[WriteFinished], object]) -> None:
         post(WriteFinished("recover", Outcome(), (), None))
 
 
-def run_job(triage: Triage, job: WriteJob) -> Outcome | None:
-    """Carry out one triage action; None when there was nothing to undo or redo."""
+def run_job(triage: Triage, job: WriteJob, progress: Progress | None = None) -> Outcome | None:
+    """Carry out one triage action; None when there was nothing to undo or redo.
+
+    ``progress(done, total)`` is called as the files of a batch are written.
+    """
     if job.action == "undo":
-        return triage.undo()
+        return triage.undo(progress)
     if job.action == "redo":
-        return triage.redo()
+        return triage.redo(progress)
     if job.action == "toggle":
         # Decided here, after every earlier job has updated the index, not when p was pressed.
         article = triage.index.get(job.ids[0]) if job.ids else None
         publish = article is None or not article.published
-        return triage.set_published(job.ids, publish, job.label)
-    return triage.set_published(job.ids, job.action == "publish", job.label)
+        return triage.set_published(job.ids, publish, job.label, progress)
+    return triage.set_published(job.ids, job.action == "publish", job.label, progress)

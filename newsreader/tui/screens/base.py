@@ -113,6 +113,12 @@ class MainScreenBase(Screen[None]):
         self.triage: UiTriage
         self.sort_key: str
         self.sort_reverse: bool
+        #: The facets panel is shown (F); the rows (by identity) and index version its facets
+        #: and the status line's published split were counted for (see FacetsView).
+        self.facets_shown = False
+        self._facets_for: tuple[list[Article], int] | None = None
+        self._counted: tuple[list[Article], int, int] | None = None
+        self._counting = False
 
     def notify(
         self,
@@ -158,16 +164,17 @@ class MainScreenBase(Screen[None]):
         return self.query_one("#related", RelatedPanel)
 
     def update_status(self) -> None:
-        """Refresh the status line."""
+        """Refresh the status line: the published split is the view's."""
         counts = self.index.counts()
         shown = self.view
+        split = self.view_split()
         self.query_one(StatusBar).show_info(
             StatusInfo(
                 shown=len(shown),
                 pinned=len(self.pinned),
                 total=counts.total,
-                published=counts.published,
-                unpublished=counts.unpublished,
+                published=split[0] if split else None,
+                unpublished=split[1] if split else None,
                 marked=len(self.marks),
                 bad=counts.bad + counts.misread,
                 reaching_site=counts.reaching_site,
@@ -198,6 +205,10 @@ class MainScreenBase(Screen[None]):
 
     def clear_marks(self) -> None:
         """Unmark every article (see MainScreen)."""
+        raise NotImplementedError
+
+    def view_split(self) -> tuple[int, int] | None:
+        """Published and unpublished rows of the view; None while counting (see FacetsView)."""
         raise NotImplementedError
 
     def _links_available(self) -> bool:

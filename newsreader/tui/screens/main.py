@@ -37,13 +37,17 @@ from newsreader.tui.messages import LinksReady
 from newsreader.tui.screens.bad_files import BadFilesScreen
 from newsreader.tui.screens.base import Location
 from newsreader.tui.screens.confirm import ConfirmScreen
+from newsreader.tui.screens.facets_view import FacetsView
 from newsreader.tui.screens.folder_sync import FolderSync
 from newsreader.tui.screens.history import History
+from newsreader.tui.screens.long_work import LongWork
 from newsreader.tui.screens.sort import SortScreen
 from newsreader.tui.screens.triage_actions import TriageActions
 from newsreader.tui.screens.views import ViewMemory
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
+from newsreader.tui.widgets.facets_panel import FacetsPanel
+from newsreader.tui.widgets.progress_line import ProgressLine
 from newsreader.tui.widgets.related_panel import MAX_ROWS as RELATED_ROWS
 from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
 from newsreader.tui.widgets.status_bar import StatusBar
@@ -60,7 +64,7 @@ DETAIL_STEP = 4
 MARKS_CLEARED_WITHOUT_ASKING = 3
 
 
-class MainScreen(History, TriageActions, ViewMemory, FolderSync):
+class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, FolderSync):
     """List, detail and related panes; triage keys; filter; sort; history."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -116,6 +120,13 @@ class MainScreen(History, TriageActions, ViewMemory, FolderSync):
             id="app.detail_up",
             tooltip="Scroll the detail up (from the list)",
         ),
+        Binding(
+            "F",
+            "toggle_facets",
+            "Facets",
+            id="app.facets",
+            tooltip="Facets: the view by state, provider, topic, type and day",
+        ),
         Binding("escape", "escape", "Clear", show=False, id="app.escape"),
         # Replace the screen's focus_next / focus_previous: the query input is reached with `/`.
         Binding("tab", "cycle_panes(1)", "Next pane", show=False, id="app.next_pane"),
@@ -137,6 +148,8 @@ class MainScreen(History, TriageActions, ViewMemory, FolderSync):
             with Vertical(id="side"):
                 yield DetailPane(id="detail")
                 yield RelatedPanel(id="related")
+            yield FacetsPanel(id="facets")
+        yield ProgressLine(id="progress")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -301,6 +314,8 @@ class MainScreen(History, TriageActions, ViewMemory, FolderSync):
     def action_cycle_panes(self, step: int) -> None:
         """Move the focus to the next (or previous) of list, detail and related."""
         panes = [self.articles, self.detail, self.related]
+        if self.facets_shown:
+            panes.append(self.facets_panel.values)
         focused = self.app.focused
         if focused in panes:
             self.set_focus(panes[(panes.index(focused) + step) % len(panes)])

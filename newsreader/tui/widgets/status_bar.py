@@ -18,8 +18,9 @@ class StatusInfo:
     #: Of the shown rows, how many the filter hides but were pinned (a followed story).
     pinned: int = 0
     total: int = 0
-    published: int = 0
-    unpublished: int = 0
+    #: Of the shown rows (None: still being counted, in a large view).
+    published: int | None = 0
+    unpublished: int | None = 0
     marked: int = 0
     bad: int = 0
     #: Of the problem files, how many the site still builds (publishes or copies).
@@ -55,7 +56,10 @@ class StatusBar(Static):
         if info.queue_left is not None:
             # Early in the line: at 80 columns the end of it is cut off.
             text.append(f"  queue: {info.queue_left:,} left", style="bold reverse")
-        text.append(f"  ● {info.published:,}  ○ {info.unpublished:,}")
+        if info.published is None or info.unpublished is None:
+            text.append("  ● …  ○ …")
+        else:
+            text.append(f"  ● {info.published:,}  ○ {info.unpublished:,}")
         if info.marked:
             text.append(f"  ✚ {info.marked:,} marked", style="bold")
         if info.bad:
