@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import unicodedata
 from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -94,17 +95,23 @@ _FOLDS = (
 
 
 def fold_text(text: str) -> str:
-    """``text`` with typographic quotes, dashes, ellipses and no-break spaces made ASCII.
+    """``text`` with typographic quotes, dashes, ellipses and no-break spaces made ASCII, and
+    accents dropped (NFKD, then no combining marks): ``zurich`` finds "Zürich".
 
-    Every fold maps one character to fixed text without NULs or cased letters, so a needle
-    folded the same way is found in a folded text exactly where it was found before, and also
-    where it differed only by those characters.
+    Every fold maps one character to fixed text without NULs, the same wherever it stands, so a
+    needle folded the same way is found in a folded text exactly where it was found before, and
+    also where it differed only by those characters. Compatibility forms (``ﬁ``, full-width
+    letters, ``²``) become their plain letters; what that makes uppercase is lowercased again.
+    Run once per article when it is read, never per keystroke.
     """
     if text.isascii():
         return text
     for old, new in _FOLDS:
         text = text.replace(old, new)
-    return text
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def search_text(*fields: str) -> str:

@@ -7,7 +7,8 @@ Syntax (terms are separated by whitespace and ANDed unless ``OR`` stands between
 
     nvidia chips          free words: each must occur in the title, excerpt, provider or domain
                           (case-insensitive substring; each word may match a different field;
-                          curly quotes, dashes, "…" and no-break spaces match ' " - ... and space)
+                          curly quotes, dashes, "…" and no-break spaces match ' " - ... and space;
+                          accents are ignored: zurich finds Zürich)
     "self-driving car"    a phrase, matched as one substring of one of those fields
     topic:AI              a topic equal to AI (case-insensitive); topic:"AI in Autos"
     provider:wboy         substring of the provider name or the domain (case-insensitive)
@@ -195,6 +196,23 @@ def _free_text(needle: str) -> _Node:
     return _Node(pred, 10)
 
 
+def _fuzzy_title(needle: str) -> _Node:
+    """``~word``: the word's letters appear in the title in order, others between them
+    (``~nvda`` finds "NVIDIA"), accents and case folded as for free words."""
+    n = fold_text(needle.lower())
+    if SEARCH_SEPARATOR in n:
+        return _Node(lambda a: False, 0)
+    # The title is the search text's first field: stay before its first NUL. One compiled
+    # regular expression per query keeps the per-article test in C.
+    gap = f"[^{SEARCH_SEPARATOR}]*?"
+    pattern = re.compile(gap + gap.join(map(re.escape, n)))
+
+    def pred(a: Article) -> bool:
+        return pattern.match(a.search) is not None
+
+    return _Node(pred, 20)
+
+
 def _need_equality(tok: _Token) -> None:
     if tok.op not in _EQUAL_OPS:
         raise QueryError(
@@ -351,6 +369,8 @@ _FIELDS: dict[str, Callable[[_Token], _Node]] = {
 def _term(tok: _Token) -> _Node:
     """Compile one term token (without its negation)."""
     if tok.name is None:
+        if tok.value.startswith("~") and tok.text.startswith("~"):
+            return _fuzzy_title(tok.value[1:])
         return _free_text(tok.value)
     compile_field = _FIELDS.get(tok.name)
     if compile_field is None:
