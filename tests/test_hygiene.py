@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: A test module shaped like the ones that leaked: a module-scoped fixture that indexes a folder
 #: (writing its cache) and a test that runs the CLI, which reads the config and writes a cache.
-PROBE = '''
+PROBE = """
 import subprocess, sys
 import pytest
 from newsreader.folder import build_index
@@ -25,7 +25,7 @@ def index(tmp_path_factory):
 def test_probe(index, tmp_path):
     assert len(index) == 1
     subprocess.run([sys.executable, "-m", "newsreader", "list", str(index.root)], check=True)
-'''
+"""
 
 
 def test_a_test_run_writes_nothing_under_home(tmp_path: Path) -> None:
@@ -38,9 +38,10 @@ def test_a_test_run_writes_nothing_under_home(tmp_path: Path) -> None:
     probe.write_text(PROBE)
     env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
     env.update(HOME=str(home), PYTHONPATH=str(ROOT))
+    plugins = ["-p", "no:cacheprovider", "-p", "tests.conftest"]
+    where = ["--rootdir", str(probe.parent), "--basetemp", str(tmp_path / "base")]
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.conftest"]
-        + ["--rootdir", str(probe.parent), "--basetemp", str(tmp_path / "base"), str(probe)],
+        [sys.executable, "-m", "pytest", "-q", *plugins, *where, str(probe)],
         cwd=ROOT,
         env=env,
         capture_output=True,
