@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import operator
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -51,7 +52,7 @@ from typing import NamedTuple
 from newsreader.model import SEARCH_SEPARATOR, Article, fold_text
 from newsreader.text import inert
 
-__all__ = ["MAX_DEPTH", "Predicate", "Query", "QueryError", "parse_query"]
+__all__ = ["MAX_DEPTH", "SYNTAX", "Predicate", "Query", "QueryError", "parse_query", "syntax_help"]
 
 Predicate = Callable[[Article], bool]
 
@@ -536,3 +537,61 @@ def narrows(old: str, new: str) -> bool:
         return False
     words = new.split()
     return all(_PLAIN_WORD.fullmatch(w) and w[0] != "-" and w != "OR" for w in words)
+
+
+# --- The syntax, for people ----------------------------------------------------------------------
+
+#: The query language in one table, ``(term, what it matches)`` in Markdown: the README's table
+#: is exactly these rows (a test checks) and ``newsreader help query`` prints them.
+SYNTAX: tuple[tuple[str, str], ...] = (
+    (
+        '`word`, `"a phrase"`',
+        "title, excerpt, provider or domain contains it (case-insensitive; all words must "
+        "match; accents are ignored: `zurich` finds `Zürich`; curly quotes, dashes, `…` and "
+        "no-break spaces match the `'`, `\"`, `-`, `...` and space you type)",
+    ),
+    ("`~word`", "fuzzy title: its letters in this order, others between (`~nvda` finds NVIDIA)"),
+    ('`topic:AI`, `topic:"AI in Autos"`', "has that topic"),
+    ("`provider:wboy`", "provider name or domain contains it"),
+    ("`type:video`, `category:news`", "type / category"),
+    (
+        "`is:published`, `is:unpublished`, `is:warned`",
+        "published state (Jekyll's rule), has warnings",
+    ),
+    ("`has:related`, `has:images`, `has:date`, `has:url`", "has any"),
+    (
+        "`quality>=40`, `heat<10`, `quality=40`",
+        "numeric comparison (missing values never match)",
+    ),
+    ("`date>=2021-12-01`, `date<2022`, `date:2021-12`", "date comparison / prefix, in UTC"),
+    ("`-term`", "not"),
+    ("`a OR b`, `( ... )`", "either; terms are otherwise ANDed"),
+)
+
+
+def syntax_markdown() -> str:
+    """The README's table of :data:`SYNTAX`."""
+    rows = [f"| {term} | {meaning} |" for term, meaning in SYNTAX]
+    return "\n".join(["| term | matches |", "|---|---|", *rows])
+
+
+def syntax_help(width: int = 79) -> str:
+    """:data:`SYNTAX` as plain text for a terminal: ``newsreader help query``."""
+    terms = [(term.replace("`", ""), meaning.replace("`", "")) for term, meaning in SYNTAX]
+    left = min(24, max(len(term) for term, _ in terms) + 2)
+    lines = [
+        "The query language (the filter, saved views and --query):",
+        "",
+    ]
+    for term, meaning in terms:
+        if len(term) + 2 > left:
+            lines.append(term)
+            term = ""
+        wrapped = textwrap.wrap(meaning, max(20, width - left)) or [""]
+        lines.append(term.ljust(left) + wrapped[0])
+        lines += [" " * left + more for more in wrapped[1:]]
+    lines += [
+        "",
+        "Example: newsreader list ~/seeds -q 'is:unpublished (topic:AI OR ~nvda) quality>=40'",
+    ]
+    return "\n".join(lines)
