@@ -42,8 +42,8 @@ def article_json(index: ArticleIndex, article: Article) -> dict[str, Any]:
         "heat": article.heat,
         "url": article.url,
         "images": article.image_count,
-        "related": len(article.related),
-        "resolved": resolved,
+        "related_count": len(article.related),
+        "resolved_count": resolved,
         "warnings": list(article.warnings),
     }
 
@@ -77,7 +77,8 @@ def problem_lines(index: ArticleIndex) -> list[str]:
 
 
 def detail_json(index: ArticleIndex, detail: ArticleDetail) -> dict[str, Any]:
-    """The JSON object of one article in full for ``newsreader show --json``."""
+    """The JSON object of one article in full for ``newsreader show --json``: the list record
+    (counts included) plus the lists themselves (``related``, ``backlinks``)."""
     article = detail.article
     record = article_json(index, article)
     resolutions = index.resolve(article)

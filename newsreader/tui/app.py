@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import Widget
 
+from newsreader import paths
 from newsreader.config import Settings
 from newsreader.index import ArticleIndex
 from newsreader.text import inert
@@ -58,10 +59,18 @@ class NewsreaderApp(App[None]):
         ),
     ]
 
-    def __init__(self, folder: Path, settings: Settings, notices: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        settings: Settings,
+        notices: Sequence[str] = (),
+        config_path: Path | None = None,
+    ) -> None:
         super().__init__()
         self.folder = folder
         self.settings = settings
+        #: Where saved views are written (``--config``, else the platformdirs config file).
+        self.config_path = config_path or paths.config_file()
         self.notices = list(notices)
         self.index = ArticleIndex(folder)
         self.sub_title = str(folder)
@@ -183,7 +192,10 @@ def _key_names(keys: str) -> str:
 
 
 def make_app(
-    folder: Path, settings: Settings | None = None, notices: Sequence[str] = ()
+    folder: Path,
+    settings: Settings | None = None,
+    notices: Sequence[str] = (),
+    config_path: Path | None = None,
 ) -> NewsreaderApp:
     """Build the app for a folder: the one factory for the CLI, tests and snapshots."""
-    return NewsreaderApp(folder.resolve(), settings or Settings(), notices)
+    return NewsreaderApp(folder.resolve(), settings or Settings(), notices, config_path)
