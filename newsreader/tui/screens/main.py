@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from newsreader import paths
 from newsreader.index import SORT_KEYS, Links
@@ -42,6 +42,7 @@ from newsreader.tui.screens.sort import SortScreen
 from newsreader.tui.screens.triage_actions import TriageActions
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
+from newsreader.tui.widgets.footer import NewsFooter
 from newsreader.tui.widgets.related_panel import MAX_ROWS as RELATED_ROWS
 from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
 from newsreader.tui.widgets.status_bar import StatusBar
@@ -91,7 +92,7 @@ class MainScreen(History, TriageActions, FolderSync):
                 yield DetailPane(id="detail")
                 yield RelatedPanel(id="related")
         yield StatusBar(id="status")
-        yield Footer()
+        yield NewsFooter()
 
     # --- start, stop ---------------------------------------------------------------------
 
