@@ -41,7 +41,7 @@ def article_json(index: ArticleIndex, article: Article) -> dict[str, Any]:
         "quality": article.quality,
         "heat": article.heat,
         "url": article.url,
-        "images": article.image_count,
+        "image_count": article.image_count,
         "related_count": len(article.related),
         "resolved_count": resolved,
         "warnings": list(article.warnings),
@@ -90,7 +90,7 @@ def detail_json(index: ArticleIndex, detail: ArticleDetail) -> dict[str, Any]:
             "amp": article.amp_url,
             "cdn_amp": article.cdn_amp_url,
         },
-        image_list=[{"url": i.url, "width": i.width, "height": i.height} for i in detail.images],
+        images=[{"url": i.url, "width": i.width, "height": i.height} for i in detail.images],
         featured_content=detail.featured_content,
         unknown=dict(detail.unknown),
         related=[
