@@ -623,6 +623,8 @@ def test_config_option_chooses_the_config_file(news: Path, tmp_path: Path) -> No
     assert_ok(result)
     assert json.loads(result.stdout)["articles"] == 2
     assert_error(run("list", news, "--config", tmp_path / "none.toml"), "no such file")
+    # The app takes it too (checked before it looks for a terminal).
+    assert_error(run("--config", tmp_path / "none.toml", news), "none.toml: no such file")
 
 
 VIEWS: list[tuple[str, list[str], list[str]]] = [
