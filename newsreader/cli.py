@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from newsreader import __version__, paths
 from newsreader.completion import SHELLS, completion_script
@@ -82,6 +82,14 @@ class CliError(Exception):
     def __init__(self, message: str, article_id: str | None = None) -> None:
         super().__init__(message)
         self.article_id = article_id
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose usage errors are one line (and JSON with ``--json``) like all others."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise instead of printing the usage and exiting: main reports it."""
+        raise CliError(f"{message} (see {self.prog} --help)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -173,7 +181,7 @@ def app_parser() -> argparse.ArgumentParser:
     """``newsreader [--config FILE] [DIR]``; its help lists the commands and ends with examples."""
     width = max(len(name) for name in COMMANDS) + 2
     commands = "\n".join(f"  {name.ljust(width)}{text}" for name, text in COMMAND_HELP.items())
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="newsreader",
         usage="newsreader [--config FILE] [DIR]\n       newsreader COMMAND [options] (see below)",
         description="Read and triage a folder of Jekyll news-article files. With no command,\n"
@@ -224,7 +232,7 @@ def folder_arg(text: str) -> Path:
 def command_parser() -> argparse.ArgumentParser:
     """Every command and its options: parses the commands, and the completion scripts come
     from it."""
-    parser = argparse.ArgumentParser(prog="newsreader")
+    parser = _Parser(prog="newsreader")
     _config(parser)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

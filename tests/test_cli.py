@@ -344,6 +344,8 @@ ERRORS: list[tuple[str, list[str], str]] = [
     ("file-not-folder", ["check", "{news}/flow.md"], "not a folder"),
     ("unknown-id", ["show", "{news}", "nope.md"], "nope.md: no such article"),
     ("publish-nothing", ["publish", "{news}"], "name article ids or give --query or --view"),
+    ("usage", ["list"], "required: DIR (see newsreader list --help)"),
+    ("bad-choice", ["list", "{news}", "--sort", "size"], "argument --sort: invalid choice"),
 ]
 
 
@@ -665,6 +667,8 @@ def test_json_errors_are_json(news: Path, tmp_path: Path) -> None:
     assert json.loads(result.stdout) == {"id": "nope.md", "error": "nope.md: no such article"}
     result = run("list", news, "-q", "colour:red", "--json")
     assert result.returncode == 2 and "unknown field" in json.loads(result.stdout)["error"]
+    result = run("list", news, "--sort", "size", "--json")
+    assert result.returncode == 2 and "invalid choice" in json.loads(result.stdout)["error"]
     folder = _write(tmp_path / "news")
     result = run("undo", folder, "--json")
     assert result.returncode == 2
