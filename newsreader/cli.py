@@ -6,14 +6,16 @@ Every error is one line on stderr and a non-zero exit code; no traceback for bad
 from __future__ import annotations
 
 import argparse
+import difflib
 import io
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from newsreader import __version__, paths
+from newsreader.completion import SHELLS, completion_script
 from newsreader.config import Settings, load_settings
 from newsreader.flagwriter import WriteError
 from newsreader.folder import FolderError, build_index
@@ -22,7 +24,7 @@ from newsreader.indexer import prepare_workers
 from newsreader.journal import Change, Journal, JournalError
 from newsreader.loader import load_detail
 from newsreader.model import Article, ArticleDetail, BadFile
-from newsreader.query import QueryError, parse_query
+from newsreader.query import QueryError, parse_query, syntax_help
 from newsreader.render import (
     article_json,
     detail_json,
@@ -36,29 +38,109 @@ from newsreader.render import (
 from newsreader.text import inert
 from newsreader.triage import Outcome, Triage
 
-COMMANDS = ("list", "show", "stats", "check", "publish", "unpublish", "undo", "redo")
-READ_ONLY = frozenset(COMMANDS[:4])
+#: Every command, with its one line for ``newsreader --help``.
+COMMAND_HELP = {
+    "list": "list articles, one per line (JSON Lines with --json)",
+    "show": "one article in full: metadata, URLs, related stories, backlinks",
+    "stats": "counts and facets (providers, topics, types)",
+    "check": "problem files and warnings; exit 1 if any file is a problem file",
+    "publish": "set published: true on articles named by id, --query or --view",
+    "unpublish": "set published: false on articles named by id, --query or --view",
+    "undo": "undo the last change (the app's too: they share the journal)",
+    "redo": "redo the last undone change",
+    "completion": "print a shell completion script: completion bash|zsh|fish",
+    "help": "help on a command, or on the query language: help query",
+}
+COMMANDS = tuple(COMMAND_HELP)
+READ_ONLY = frozenset({"list", "show", "stats", "check"})
+#: Commands that read no folder.
+STANDALONE = frozenset({"completion", "help"})
+
+EXIT_CODES = """exit codes:
+  0    done
+  1    check: a problem file was found; publish, unpublish, undo, redo: a file was
+       refused or skipped (the others were done)
+  2    nothing done: a usage error, no such folder or article, a bad query, an
+       unknown view, nothing to undo or redo, an unreadable journal or config file
+  130  interrupted"""
+
+QUERY_POINTER = "query syntax: newsreader help query"
+
+EXAMPLES = """examples:
+  newsreader ~/seeds                              open the app on a folder
+  newsreader list ~/seeds -q 'is:unpublished topic:AI' --sort quality
+  newsreader list ~/seeds --view 'AI to review' --json
+  newsreader show ~/seeds 2021-12-01-chips.md
+  newsreader publish ~/seeds 2021-12-01-chips.md 2021-12-02-cars.md
+  newsreader unpublish ~/seeds -q 'quality<20' --dry-run
+  newsreader undo ~/seeds
+  newsreader completion bash > ~/.local/share/bash-completion/completions/newsreader"""
 
 
 class CliError(Exception):
-    """A user error: printed as one line, exit code 2."""
+    """A user error: printed as one line, exit code 2 (``id``: the article it is about)."""
+
+    def __init__(self, message: str, article_id: str | None = None) -> None:
+        super().__init__(message)
+        self.article_id = article_id
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose usage errors are one line (and JSON with ``--json``) like all others."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise instead of printing the usage and exiting: main reports it."""
+        raise CliError(f"{message} (see {self.prog} --help)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    command = _command_of(args)
+    as_json = command in COMMANDS and "--json" in args
     try:
-        if args and args[0] in COMMANDS:
+        if command in COMMANDS:
             _tolerant_stdout()
             return _run_command(args)
+        _refuse_typo(command, args)
         return _run_app(args)
     except (CliError, FolderError, QueryError, JournalError, WriteError) as exc:
-        print(f"newsreader: {inert(str(exc))}", file=sys.stderr)
+        message = inert(str(exc))
+        print(f"newsreader: {message}", file=sys.stderr)
+        if as_json:
+            # --json promises JSON on stdout on every path: the error too.
+            article_id = getattr(exc, "article_id", None)
+            _emit(
+                sys.stdout,
+                {"id": article_id, "error": str(exc)} if article_id else {"error": str(exc)},
+            )
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _command_of(args: list[str]) -> str | None:
+    """The first argument after any leading ``--config FILE``: a command, a folder or None."""
+    i = 0
+    while i < len(args) and args[i].startswith("--config"):
+        i += 1 if "=" in args[i] else 2
+    return args[i] if i < len(args) else None
+
+
+def _refuse_typo(command: str | None, args: list[str]) -> None:
+    """A first argument that is no folder but close to a command name is a mistyped command.
+
+    A folder may be named like anything, so an existing path always wins.
+    """
+    if command is None or command.startswith("-") or Path(command).expanduser().exists():
+        return
+    close = difflib.get_close_matches(command, COMMANDS, n=1, cutoff=0.6)
+    if close:
+        raise CliError(f"unknown command {command!r} (did you mean {close[0]}?)")
+    if len([a for a in args if not a.startswith("-")]) > 1:
+        raise CliError(f"unknown command {command!r} (commands: {', '.join(COMMANDS)})")
 
 
 def _tolerant_stdout() -> None:
@@ -73,29 +155,70 @@ def _tolerant_stdout() -> None:
         sys.stdout.reconfigure(errors="backslashreplace")
 
 
-def _settings() -> Settings:
-    settings, notices = load_settings(paths.config_file())
+def config_path(ns: argparse.Namespace) -> Path:
+    """The config file: ``--config FILE`` (which must exist), else the platformdirs one."""
+    given = getattr(ns, "config", None)
+    if given is None:
+        return paths.config_file()
+    path = Path(given).expanduser()
+    if not path.is_file():
+        raise CliError(f"config {path}: no such file")
+    return path
+
+
+def _settings(path: Path) -> Settings:
+    settings, notices = load_settings(path)
     for notice in notices:
         print(f"newsreader: {notice}", file=sys.stderr)
     return settings
 
 
-def _run_app(args: list[str]) -> int:
-    parser = argparse.ArgumentParser(
+def _has_terminal() -> bool:
+    """Whether the app can run here: it draws on stdout and reads keys from stdin."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def app_parser() -> argparse.ArgumentParser:
+    """``newsreader [--config FILE] [DIR]``; its help lists the commands and ends with examples."""
+    width = max(len(name) for name in COMMANDS) + 2
+    commands = "\n".join(f"  {name.ljust(width)}{text}" for name, text in COMMAND_HELP.items())
+    parser = _Parser(
         prog="newsreader",
-        description="Read and triage a folder of news-article files. "
-        f"Commands: {', '.join(COMMANDS)} (newsreader COMMAND --help).",
+        usage="newsreader [--config FILE] [DIR]\n       newsreader COMMAND [options] (see below)",
+        description="Read and triage a folder of Jekyll news-article files. With no command,\n"
+        "open the app on DIR (default: the current folder).\n\n"
+        f"commands (newsreader COMMAND --help for its options):\n{commands}",
+        epilog=f"{QUERY_POINTER}\n\n{EXIT_CODES}\n\n{EXAMPLES}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("folder", nargs="?", default=".", type=Path)
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        default=".",
+        type=folder_arg,
+        metavar="DIR",
+        help="the folder of article files to open in the app (needs a terminal)",
+    )
+    _config(parser)
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
-    ns = parser.parse_args(args)
+    return parser
+
+
+def _run_app(args: list[str]) -> int:
+    ns = app_parser().parse_args(args)
     from newsreader.folder import check_folder
 
     folder = check_folder(ns.folder)
+    path = config_path(ns)
+    if not _has_terminal():
+        raise CliError(
+            "the app needs a terminal (stdin and stdout); for scripts use the commands: "
+            "newsreader list DIR, show, stats, check, publish... (newsreader --help)"
+        )
     from newsreader.tui.app import make_app
 
-    settings, notices = load_settings(paths.config_file())
-    app = make_app(folder, settings, notices)
+    settings, notices = load_settings(path)
+    app = make_app(folder, settings, notices, config_path=path)
     prepare_workers()  # before Textual takes stderr over: a large folder is indexed in parallel
     app.run()
     # After an unhandled exception Textual prints the traceback and run() returns normally,
@@ -103,55 +226,121 @@ def _run_app(args: list[str]) -> int:
     return app.return_code or 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsreader")
-    sub = parser.add_subparsers(dest="command", required=True)
-    cmd = sub.add_parser("list", help="one article per line")
+def folder_arg(text: str) -> Path:
+    """A folder argument, ``~`` expanded (quoted, or after ``=``, the shell leaves it)."""
+    return Path(text).expanduser()
+
+
+def command_parser() -> argparse.ArgumentParser:
+    """Every command and its options: parses the commands, and the completion scripts come
+    from it."""
+    parser = _Parser(prog="newsreader")
+    _config(parser)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, description: str = "") -> argparse.ArgumentParser:
+        text = COMMAND_HELP[name]
+        cmd = sub.add_parser(
+            name,
+            help=text,
+            description=f"{text[0].upper()}{text[1:]}.{description}",
+            epilog=f"{QUERY_POINTER}\n\n{EXIT_CODES}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _config(cmd, suppress=True)
+        return cmd
+
+    cmd = command("list")
     _folder(cmd)
     _query(cmd)
-    cmd.add_argument("--sort", choices=list(SORT_KEYS), default=None)
-    cmd.add_argument("--reverse", action="store_true")
+    cmd.add_argument(
+        "--sort",
+        choices=list(SORT_KEYS),
+        default=None,
+        help="sort key (default: the config's default_sort)",
+    )
+    cmd.add_argument("--reverse", action="store_true", help="reverse the sort")
     _json(cmd)
-    cmd = sub.add_parser("show", help="one article in full")
+    cmd = command("show")
     _folder(cmd)
-    cmd.add_argument("id")
+    cmd.add_argument("id", metavar="ID", help="the article's path inside DIR")
     _json(cmd)
-    cmd = sub.add_parser("stats", help="counts and facets")
+    cmd = command("stats")
     _folder(cmd)
     _query(cmd)
     _json(cmd)
-    cmd = sub.add_parser("check", help="bad files and warnings; exit 1 if any file is bad")
+    cmd = command("check")
     _folder(cmd)
     _json(cmd)
     for name in ("publish", "unpublish"):
-        cmd = sub.add_parser(name, help=f"{name} articles by id or query")
+        cmd = command(
+            name, " A file already so is left alone; one the site would not follow is refused."
+        )
         _folder(cmd)
-        cmd.add_argument("ids", nargs="*", metavar="ID")
+        cmd.add_argument("ids", nargs="*", metavar="ID", help="articles by their path inside DIR")
         _query(cmd)
-        cmd.add_argument("--dry-run", action="store_true")
+        cmd.add_argument(
+            "--dry-run", action="store_true", help="say what would change, change nothing"
+        )
         _json(cmd)
     for name in ("undo", "redo"):
-        cmd = sub.add_parser(name, help=f"{name} the last change")
+        cmd = command(name)
         _folder(cmd)
         _json(cmd)
+    cmd = command(
+        "completion",
+        "\n\ninstall it:\n"
+        "  bash: newsreader completion bash > "
+        "~/.local/share/bash-completion/completions/newsreader\n"
+        "  zsh:  newsreader completion zsh > ~/.zfunc/_newsreader  (a folder in $fpath)\n"
+        "  fish: newsreader completion fish > ~/.config/fish/completions/newsreader.fish",
+    )
+    cmd.add_argument("shell", choices=SHELLS)
+    cmd = command("help")
+    cmd.add_argument("topic", nargs="?", choices=["query", *COMMANDS], help="query, or a command")
     return parser
 
 
+def _config(cmd: argparse.ArgumentParser, suppress: bool = False) -> None:
+    # SUPPRESS in the commands: a subparser's default would overwrite a --config given before
+    # the command name.
+    cmd.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS if suppress else None,
+        help="the config file to use (default: config.toml in the platformdirs config folder)",
+    )
+
+
 def _folder(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("folder", type=Path)
+    cmd.add_argument("folder", type=folder_arg, metavar="DIR", help="the folder of article files")
 
 
 def _query(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("--query", "-q", default="")
+    cmd.add_argument(
+        "--query", "-q", default="", metavar="Q", help=f"only articles matching Q ({QUERY_POINTER})"
+    )
+    cmd.add_argument(
+        "--view",
+        metavar="NAME",
+        help="only articles matching the saved view NAME (the config's [views]; with "
+        "--query, both must match)",
+    )
 
 
 def _json(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("--json", action="store_true", help="machine-readable output")
+    cmd.add_argument(
+        "--json", action="store_true", help="machine-readable output (README: JSON output)"
+    )
 
 
 def _run_command(args: list[str]) -> int:
-    ns = _parser().parse_args(args)
-    settings = _settings()
+    ns = command_parser().parse_args(args)
+    if ns.command in STANDALONE:
+        return _cmd_completion(ns) if ns.command == "completion" else _cmd_help(ns)
+    settings = _settings(config_path(ns))
+    if hasattr(ns, "view"):
+        ns.query = query_text(ns.query, ns.view, settings)
     index = build_index(ns.folder, settings.extensions)
     if ns.command in READ_ONLY:
         _recover(index)  # publish, unpublish, undo and redo recover under their own lock
@@ -166,6 +355,34 @@ def _run_command(args: list[str]) -> int:
         "redo": _cmd_step,
     }[ns.command]
     return handler(ns, index, settings, sys.stdout)
+
+
+def query_text(query: str, view: str | None, settings: Settings) -> str:
+    """The query a command runs: ``--query``, and the saved view ``--view`` (both must match)."""
+    if view is None:
+        return query
+    views = settings.saved_views
+    if view not in views:
+        known = ", ".join(repr(v) for v in views) or "none saved in the config's [views]"
+        raise CliError(f"unknown view {view!r} (views: {known})")
+    parts = [q for q in (views[view], query) if q.strip()]
+    # Parenthesised, so that an OR in one cannot swallow the other.
+    return " ".join(f"({q})" for q in parts) if len(parts) > 1 else "".join(parts)
+
+
+def _cmd_completion(ns: argparse.Namespace) -> int:
+    sys.stdout.write(completion_script(ns.shell, command_parser(), app_parser()))
+    return 0
+
+
+def _cmd_help(ns: argparse.Namespace) -> int:
+    if ns.topic == "query":
+        sys.stdout.write(syntax_help() + "\n")
+    elif ns.topic is None or ns.topic == "help":
+        app_parser().print_help()
+    else:
+        command_parser().parse_args([ns.topic, "--help"])
+    return 0
 
 
 def _recover(index: ArticleIndex) -> None:
@@ -208,10 +425,11 @@ def _detail(index: ArticleIndex, article_id: str) -> ArticleDetail:
     article_id = article_id.removeprefix("./")
     if article_id not in index:
         bad = next((b for b in index.bad if b.id == article_id), None)
-        raise CliError(f"{article_id}: {bad.describe() if bad else 'no such article'}")
+        reason = bad.describe() if bad else "no such article"
+        raise CliError(f"{article_id}: {reason}", article_id)
     detail = load_detail(index.root, article_id)
     if isinstance(detail, BadFile):
-        raise CliError(f"{article_id}: {detail.describe()}")
+        raise CliError(f"{article_id}: {detail.describe()}", article_id)
     return detail
 
 
@@ -222,7 +440,7 @@ def _cmd_stats(ns: argparse.Namespace, index: ArticleIndex, settings: Settings, 
         _emit(
             out,
             {
-                "total": counts.total,
+                "articles": counts.total,
                 "published": counts.published,
                 "unpublished": counts.unpublished,
                 "bad": counts.bad,
@@ -270,7 +488,7 @@ def _cmd_publish(
 ) -> int:
     published = ns.command == "publish"
     if not ns.ids and not ns.query:
-        raise CliError(f"{ns.command}: name article ids or give --query")
+        raise CliError(f"{ns.command}: name article ids or give --query or --view")
     ids = [i.removeprefix("./") for i in ns.ids]
     if ns.query:
         ids += [a.id for a in _select(index, ns.query)]
@@ -301,7 +519,8 @@ def _report(out: TextIO, as_json: bool, verb: str, outcome: Outcome, dry_run: bo
         for failure in outcome.failed:
             _emit(out, {"id": failure.id, "error": failure.message})
         for skip in outcome.skipped:
-            _emit(out, {"id": skip.id, "skipped": skip.message})
+            # Skipped is a refusal (the file changed since): an error, marked as a skip.
+            _emit(out, {"id": skip.id, "error": skip.message, "skipped": True})
     else:
         out.write("\n".join(outcome_lines(verb, outcome, dry_run=dry_run)) + "\n")
     for failure in outcome.failed:

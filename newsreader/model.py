@@ -9,7 +9,9 @@ full parse of one file, with images, related entries in full and unknown keys, i
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
+import unicodedata
 from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -93,17 +95,67 @@ _FOLDS = (
 )
 
 
-def fold_text(text: str) -> str:
-    """``text`` with typographic quotes, dashes, ellipses and no-break spaces made ASCII.
+#: The accents dropped: the combining diacritical marks (of Latin, Greek and Cyrillic letters,
+#: once NFKD has split them off). Other scripts' marks stay: Hebrew points, Arabic vowels and
+#: Indic signs carry more than an accent does.
+_ACCENT_RANGES = (
+    (0x300, 0x36F),
+    (0x1AB0, 0x1AFF),
+    (0x1DC0, 0x1DFF),
+    (0x20D0, 0x20FF),
+    (0xFE20, 0xFE2F),
+)
+_ACCENTS = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _ACCENT_RANGES) + "]")
+_ACCENT_CHARS = frozenset(chr(c) for a, b in _ACCENT_RANGES for c in range(a, b + 1))
 
-    Every fold maps one character to fixed text without NULs or cased letters, so a needle
-    folded the same way is found in a folded text exactly where it was found before, and also
-    where it differed only by those characters.
+#: What each non-ASCII character folds to (see :func:`fold_char`), filled as characters are met:
+#: a corpus uses few distinct ones.
+_CHAR_FOLDS: dict[str, str] = dict(_FOLDS)
+#: Characters that fold to themselves: ASCII, and the others as they are met.
+_UNFOLDED: set[str] = {chr(c) for c in range(128)}
+
+
+def fold_char(ch: str) -> str:
+    """One character folded: a typographic fold, else its NFKD without accents, lowercased:
+    ``ü`` → ``u``, ``ﬁ`` → ``fi``, ``Ｎ`` → ``n``, ``…`` → ``...``."""
+    folded = _CHAR_FOLDS.get(ch)
+    if folded is None:
+        plain = unicodedata.normalize("NFKD", ch)
+        folded = "".join(c for c in plain if c not in _ACCENT_CHARS).lower()
+        for old, new in _FOLDS:  # a compatibility form may decompose to one (﹘ to —)
+            folded = folded.replace(old, new)
+        _CHAR_FOLDS[ch] = folded
+    return folded
+
+
+def fold_text(text: str) -> str:
+    """``text`` with every non-ASCII character folded (:func:`fold_char`): typographic quotes,
+    dashes, ellipses and no-break spaces made ASCII, accents dropped (``zurich`` finds
+    "Zürich"), compatibility forms made plain letters.
+
+    Each character maps to fixed text without NULs, wherever it stands, so a needle folded the
+    same way is found in a folded text where it was found before, and also where it differed
+    only by those characters. Run once per article when it is read, never per keystroke. For a
+    400-character text: ~1 µs with typographic characters only, ~4 µs with a few accents, ~20
+    µs for CJK text with full-width punctuation (each CJK character is a new object to set()).
     """
     if text.isascii():
         return text
-    for old, new in _FOLDS:
+    for old, new in _FOLDS:  # the usual non-ASCII in English text: often all there is
         text = text.replace(old, new)
+    if text.isascii():
+        return text
+    # Already decomposed, with no accent: every character folds to itself (most non-Latin text
+    # is so, and building its set of characters below would cost ~30 µs).
+    if unicodedata.is_normalized("NFKD", text) and not _ACCENTS.search(text):
+        return text
+    # A set difference in C skips the characters known to stay (CJK text is mostly those).
+    for ch in set(text) - _UNFOLDED:
+        folded = fold_char(ch)
+        if folded == ch:
+            _UNFOLDED.add(ch)
+        else:
+            text = text.replace(ch, folded)
     return text
 
 

@@ -60,3 +60,8 @@ def session_file(folder: Path) -> Path:
 def cache_file(folder: Path, version: int) -> Path:
     """The summary cache of one folder, for one cache format version."""
     return cache_dir() / f"{folder_key(folder)}.v{version}.cache"
+
+
+def ui_state_file() -> Path:
+    """What the app remembers across folders (the theme chosen in the palette)."""
+    return state_dir() / "ui.json"

@@ -7,7 +7,8 @@ Syntax (terms are separated by whitespace and ANDed unless ``OR`` stands between
 
     nvidia chips          free words: each must occur in the title, excerpt, provider or domain
                           (case-insensitive substring; each word may match a different field;
-                          curly quotes, dashes, "…" and no-break spaces match ' " - ... and space)
+                          curly quotes, dashes, "…" and no-break spaces match ' " - ... and space;
+                          accents are ignored: zurich finds Zürich)
     "self-driving car"    a phrase, matched as one substring of one of those fields
     topic:AI              a topic equal to AI (case-insensitive); topic:"AI in Autos"
     provider:wboy         substring of the provider name or the domain (case-insensitive)
@@ -42,6 +43,7 @@ from __future__ import annotations
 
 import operator
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -50,7 +52,7 @@ from typing import NamedTuple
 from newsreader.model import SEARCH_SEPARATOR, Article, fold_text
 from newsreader.text import inert
 
-__all__ = ["MAX_DEPTH", "Predicate", "Query", "QueryError", "parse_query"]
+__all__ = ["MAX_DEPTH", "SYNTAX", "Predicate", "Query", "QueryError", "parse_query", "syntax_help"]
 
 Predicate = Callable[[Article], bool]
 
@@ -193,6 +195,23 @@ def _free_text(needle: str) -> _Node:
         return n in a.search
 
     return _Node(pred, 10)
+
+
+def _fuzzy_title(needle: str) -> _Node:
+    """``~word``: the word's letters appear in the title in order, others between them
+    (``~nvda`` finds "NVIDIA"), accents and case folded as for free words."""
+    n = fold_text(needle.lower())
+    if SEARCH_SEPARATOR in n:
+        return _Node(lambda a: False, 0)
+    # The title is the search text's first field: stay before its first NUL. One compiled
+    # regular expression per query keeps the per-article test in C.
+    gap = f"[^{SEARCH_SEPARATOR}]*?"
+    pattern = re.compile(gap + gap.join(map(re.escape, n)))
+
+    def pred(a: Article) -> bool:
+        return pattern.match(a.search) is not None
+
+    return _Node(pred, 20)
 
 
 def _need_equality(tok: _Token) -> None:
@@ -351,6 +370,8 @@ _FIELDS: dict[str, Callable[[_Token], _Node]] = {
 def _term(tok: _Token) -> _Node:
     """Compile one term token (without its negation)."""
     if tok.name is None:
+        if tok.value.startswith("~") and tok.text.startswith("~"):
+            return _fuzzy_title(tok.value[1:])
         return _free_text(tok.value)
     compile_field = _FIELDS.get(tok.name)
     if compile_field is None:
@@ -516,3 +537,61 @@ def narrows(old: str, new: str) -> bool:
         return False
     words = new.split()
     return all(_PLAIN_WORD.fullmatch(w) and w[0] != "-" and w != "OR" for w in words)
+
+
+# --- The syntax, for people ----------------------------------------------------------------------
+
+#: The query language in one table, ``(term, what it matches)`` in Markdown: the README's table
+#: is exactly these rows (a test checks) and ``newsreader help query`` prints them.
+SYNTAX: tuple[tuple[str, str], ...] = (
+    (
+        '`word`, `"a phrase"`',
+        "title, excerpt, provider or domain contains it (case-insensitive; all words must "
+        "match; accents are ignored: `zurich` finds `Zürich`; curly quotes, dashes, `…` and "
+        "no-break spaces match the `'`, `\"`, `-`, `...` and space you type)",
+    ),
+    ("`~word`", "fuzzy title: its letters in this order, others between (`~nvda` finds NVIDIA)"),
+    ('`topic:AI`, `topic:"AI in Autos"`', "has that topic"),
+    ("`provider:wboy`", "provider name or domain contains it"),
+    ("`type:video`, `category:news`", "type / category"),
+    (
+        "`is:published`, `is:unpublished`, `is:warned`",
+        "published state (Jekyll's rule), has warnings",
+    ),
+    ("`has:related`, `has:images`, `has:date`, `has:url`", "has any"),
+    (
+        "`quality>=40`, `heat<10`, `quality=40`",
+        "numeric comparison (missing values never match)",
+    ),
+    ("`date>=2021-12-01`, `date<2022`, `date:2021-12`", "date comparison / prefix, in UTC"),
+    ("`-term`", "not"),
+    ("`a OR b`, `( ... )`", "either; terms are otherwise ANDed"),
+)
+
+
+def syntax_markdown() -> str:
+    """The README's table of :data:`SYNTAX`."""
+    rows = [f"| {term} | {meaning} |" for term, meaning in SYNTAX]
+    return "\n".join(["| term | matches |", "|---|---|", *rows])
+
+
+def syntax_help(width: int = 79) -> str:
+    """:data:`SYNTAX` as plain text for a terminal: ``newsreader help query``."""
+    terms = [(term.replace("`", ""), meaning.replace("`", "")) for term, meaning in SYNTAX]
+    left = min(24, max(len(term) for term, _ in terms) + 2)
+    lines = [
+        "The query language (the filter, saved views and --query):",
+        "",
+    ]
+    for term, meaning in terms:
+        if len(term) + 2 > left:
+            lines.append(term)
+            term = ""
+        wrapped = textwrap.wrap(meaning, max(20, width - left)) or [""]
+        lines.append(term.ljust(left) + wrapped[0])
+        lines += [" " * left + more for more in wrapped[1:]]
+    lines += [
+        "",
+        "Example: newsreader list ~/seeds -q 'is:unpublished (topic:AI OR ~nvda) quality>=40'",
+    ]
+    return "\n".join(lines)

@@ -41,9 +41,9 @@ def article_json(index: ArticleIndex, article: Article) -> dict[str, Any]:
         "quality": article.quality,
         "heat": article.heat,
         "url": article.url,
-        "images": article.image_count,
-        "related": len(article.related),
-        "resolved": resolved,
+        "image_count": article.image_count,
+        "related_count": len(article.related),
+        "resolved_count": resolved,
         "warnings": list(article.warnings),
     }
 
@@ -77,7 +77,8 @@ def problem_lines(index: ArticleIndex) -> list[str]:
 
 
 def detail_json(index: ArticleIndex, detail: ArticleDetail) -> dict[str, Any]:
-    """The JSON object of one article in full for ``newsreader show --json``."""
+    """The JSON object of one article in full for ``newsreader show --json``: the list record
+    (counts included) plus the lists themselves (``related``, ``backlinks``)."""
     article = detail.article
     record = article_json(index, article)
     resolutions = index.resolve(article)
@@ -89,7 +90,7 @@ def detail_json(index: ArticleIndex, detail: ArticleDetail) -> dict[str, Any]:
             "amp": article.amp_url,
             "cdn_amp": article.cdn_amp_url,
         },
-        image_list=[{"url": i.url, "width": i.width, "height": i.height} for i in detail.images],
+        images=[{"url": i.url, "width": i.width, "height": i.height} for i in detail.images],
         featured_content=detail.featured_content,
         unknown=dict(detail.unknown),
         related=[

@@ -53,3 +53,32 @@ def save_session(path: Path, state: SessionState) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remembered_theme(path: Path, config_theme: str) -> str:
+    """The theme last chosen in the app, unless the config's ``theme`` changed since then.
+
+    The choice is stored with the config value it overrode: editing ``theme`` in the config
+    file later wins again, rather than being silently ignored.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return config_theme
+    if not isinstance(data, dict) or data.get("config_theme") != config_theme:
+        return config_theme
+    theme = data.get("theme")
+    return theme if isinstance(theme, str) and theme else config_theme
+
+
+def remember_theme(path: Path, theme: str, config_theme: str) -> None:
+    """Store the theme chosen in the app (atomically), with the config theme it overrides."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ui-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"theme": theme, "config_theme": config_theme}, f)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

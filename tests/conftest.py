@@ -8,6 +8,27 @@ from pathlib import Path
 
 import pytest
 
+XDG_NAMES = ("CONFIG", "STATE", "CACHE", "DATA")
+
+
+def _point_xdg(target: pytest.MonkeyPatch, home: Path) -> None:
+    for name in XDG_NAMES:
+        target.setenv(f"XDG_{name}_HOME", str(home / name.lower()))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Point XDG_* at a private folder for the whole run, before any fixture runs.
+
+    The function-scoped :func:`isolated_dirs` comes too late for module- and session-scoped
+    fixtures (an index built once per module writes its cache): without this they would write
+    into the user's real ``~/.cache/newsreader``.
+    """
+    home = tmp_path_factory.mktemp("xdg-session")
+    with pytest.MonkeyPatch.context() as patch:
+        _point_xdg(patch, home)
+        yield home
+
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(
@@ -15,8 +36,7 @@ def isolated_dirs(
 ) -> Path:
     """Point XDG_* at a private temp folder so tests never touch the user's files."""
     home = tmp_path_factory.mktemp("xdg")
-    for name in ("CONFIG", "STATE", "CACHE", "DATA"):
-        monkeypatch.setenv(f"XDG_{name}_HOME", str(home / name.lower()))
+    _point_xdg(monkeypatch, home)
     return home
 
 

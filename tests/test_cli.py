@@ -105,8 +105,8 @@ LIST_KEYS = {
     "quality",
     "heat",
     "url",
-    "related",
-    "resolved",
+    "related_count",
+    "resolved_count",
     "warnings",
 }
 
@@ -199,7 +199,7 @@ def test_list_json(news: Path) -> None:
         10,
     )
     assert alpha["url"] == "https://alpha.example/a"
-    assert (alpha["related"], alpha["resolved"], alpha["warnings"]) == (2, 1, [])
+    assert (alpha["related_count"], alpha["resolved_count"], alpha["warnings"]) == (2, 1, [])
     gamma = records["gamma.txt"]
     assert gamma["date"] is None and gamma["quality"] is None and gamma["published"] is True
     assert records["sub/delta.md"]["warnings"] and records["sub/delta.md"]["quality"] is None
@@ -267,13 +267,18 @@ def test_stats(news: Path) -> None:
     result = run("stats", news, "--json")
     assert_ok(result)
     stats = json.loads(result.stdout)
-    assert (stats["total"], stats["published"], stats["unpublished"], stats["bad"]) == (5, 2, 3, 0)
+    assert (stats["articles"], stats["published"], stats["unpublished"], stats["bad"]) == (
+        5,
+        2,
+        3,
+        0,
+    )
     assert stats["topics"] == {"AI": 2, "Cars": 2}
     assert stats["types"] == {"(none)": 3, "article": 1, "video": 1}
     assert stats["providers"]["Alpha News"] == 1
     result = run("stats", news, "--query", "topic:Cars", "--json")
     assert_ok(result)
-    assert json.loads(result.stdout)["total"] == 2
+    assert json.loads(result.stdout)["articles"] == 2
     result = run("stats", news)
     assert_ok(result)
     assert "articles     5" in result.stdout and "unpublished  3" in result.stdout
@@ -338,7 +343,9 @@ ERRORS: list[tuple[str, list[str], str]] = [
     ("missing-folder", ["list", "{news}/nope"], "no such folder"),
     ("file-not-folder", ["check", "{news}/flow.md"], "not a folder"),
     ("unknown-id", ["show", "{news}", "nope.md"], "nope.md: no such article"),
-    ("publish-nothing", ["publish", "{news}"], "name article ids or give --query"),
+    ("publish-nothing", ["publish", "{news}"], "name article ids or give --query or --view"),
+    ("usage", ["list"], "required: DIR (see newsreader list --help)"),
+    ("bad-choice", ["list", "{news}", "--sort", "size"], "argument --sort: invalid choice"),
 ]
 
 
@@ -500,3 +507,228 @@ def test_reading_a_folder_recovers_a_killed_batch(tmp_path: Path) -> None:
     assert not (folder / tmp).exists()
     batch = Journal(paths.journal_file(folder)).peek_undo()
     assert batch is not None and batch.interrupted and batch.number == number
+
+
+# --- help, mistyped commands, folders, config, views -------------------------------------------
+
+
+def test_top_level_help_lists_every_command_and_ends_with_examples() -> None:
+    from newsreader.cli import COMMANDS
+
+    result = run("--help")
+    assert_ok(result)
+    out = result.stdout
+    for name in COMMANDS:
+        assert sum(line.startswith(f"  {name} ") for line in out.splitlines()) == 1, name
+    assert "exit codes:" in out and "newsreader help query" in out
+    assert out.rstrip().splitlines()[-1].lstrip().startswith("newsreader completion")
+    assert "examples:" in out.split("exit codes:")[1]
+
+
+@pytest.mark.parametrize(
+    "command", ["list", "show", "stats", "check", "publish", "unpublish", "undo", "redo"]
+)
+def test_each_command_help_points_to_the_query_syntax_and_exit_codes(command: str) -> None:
+    result = run(command, "--help")
+    assert_ok(result)
+    assert "newsreader help query" in result.stdout and "exit codes:" in result.stdout
+    assert "--config FILE" in result.stdout
+
+
+def test_help_query_prints_the_syntax_table() -> None:
+    from newsreader.query import SYNTAX
+
+    result = run("help", "query")
+    assert_ok(result)
+    for term, _ in SYNTAX:
+        assert term.replace("`", "").split(",")[0] in result.stdout
+    assert_ok(run("help", "list"))
+    assert "--sort" in run("help", "list").stdout
+
+
+def test_readme_documents_the_query_syntax_and_exit_codes() -> None:
+    """The README's query table is generated from the one in the code; the exit codes too."""
+    from newsreader.cli import EXIT_CODES
+    from newsreader.query import syntax_markdown
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert syntax_markdown() in readme
+    for line in EXIT_CODES.splitlines()[1:]:
+        code = line.split()[0]
+        if code.isdigit():
+            assert f"| {code} |" in readme, code
+
+
+TYPOS: list[tuple[str, list[str], str]] = [
+    ("lsit", ["lsit", "{news}"], "unknown command 'lsit' (did you mean list?)"),
+    ("pubilsh", ["pubilsh", "{news}"], "unknown command 'pubilsh' (did you mean publish?)"),
+    ("far off, with a folder", ["frobnicate", "{news}"], "unknown command 'frobnicate' (commands:"),
+    ("a missing folder alone", ["{news}/nope"], "no such folder"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), [c[1:] for c in TYPOS], ids=[c[0] for c in TYPOS])
+def test_a_mistyped_command_is_named(news: Path, args: list[str], message: str) -> None:
+    assert_error(run(*(a.format(news=news) for a in args)), message)
+
+
+def test_a_folder_named_like_a_command_typo_is_a_folder(tmp_path: Path) -> None:
+    """An existing folder wins over the guess: `newsreader lsit` with a folder lsit opens it
+    (here: the app refuses for want of a terminal, which proves it got that far)."""
+    (tmp_path / "lsit").mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "newsreader", "lsit"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2 and "needs a terminal" in result.stderr
+
+
+def test_the_app_refuses_to_start_without_a_terminal(news: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "newsreader", str(news)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "needs a terminal" in lines[0] and "newsreader list" in lines[0]
+
+
+def test_tilde_is_expanded_in_folders(news: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "news").symlink_to(news, target_is_directory=True)
+    result = run("list", "~/news", "--json", env={"HOME": str(home)})
+    assert_ok(result)
+    assert len(json_lines(result)) == len(FILES)
+    result = run("list", "--config=~/conf.toml", "~/news", env={"HOME": str(home)})
+    assert_error(result, f"config {home}/conf.toml: no such file")
+
+
+def test_config_option_chooses_the_config_file(news: Path, tmp_path: Path) -> None:
+    config = tmp_path / "other.toml"
+    config.write_text('default_sort = "quality"\n[views]\nai = "topic:AI"\n')
+    by_quality = [ALPHA_ID, BETA_ID, "flow.md", "gamma.txt", "sub/delta.md"]
+    for args in (["--config", config, "list", news], ["list", news, "--config", config]):
+        result = run(*args, "--json")
+        assert_ok(result)
+        assert [r["id"] for r in json_lines(result)] == by_quality
+    result = run("stats", news, "--config", config, "--view", "ai", "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["articles"] == 2
+    assert_error(run("list", news, "--config", tmp_path / "none.toml"), "no such file")
+    # The app takes it too (checked before it looks for a terminal).
+    assert_error(run("--config", tmp_path / "none.toml", news), "none.toml: no such file")
+
+
+VIEWS: list[tuple[str, list[str], list[str]]] = [
+    ("view", ["--view", "ai"], [BETA_ID, ALPHA_ID]),
+    ("view and query: both", ["--view", "ai", "-q", "is:unpublished"], [ALPHA_ID]),
+    ("an OR view stays whole", ["--view", "either", "-q", "type:video"], [BETA_ID]),
+    ("accents folded", ["-q", "\u00e1lpha"], [ALPHA_ID]),
+    ("fuzzy title", ["-q", "~gmst"], ["gamma.txt"]),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), [c[1:] for c in VIEWS], ids=[c[0] for c in VIEWS])
+def test_views_in_commands_that_take_a_query(
+    news: Path, args: list[str], expected: list[str]
+) -> None:
+    paths.config_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file().write_text('[views]\nai = "topic:AI"\neither = "topic:AI OR heat<=5"\n')
+    result = run("list", news, "--json", *args)
+    assert_ok(result)
+    assert [r["id"] for r in json_lines(result)] == expected
+
+
+def test_an_unknown_view_is_one_line(news: Path) -> None:
+    assert_error(run("list", news, "--view", "nope"), "unknown view 'nope' (views: none saved")
+    result = run("publish", news, "--view", "nope", "--json")
+    assert result.returncode == 2
+    assert json.loads(result.stdout) == {
+        "error": "unknown view 'nope' (views: none saved in the config's [views])"
+    }
+
+
+# --- the --json contract on every path ---------------------------------------------------------
+
+
+def test_json_errors_are_json(news: Path, tmp_path: Path) -> None:
+    result = run("show", news, "nope.md", "--json")
+    assert result.returncode == 2
+    assert json.loads(result.stdout) == {"id": "nope.md", "error": "nope.md: no such article"}
+    result = run("list", news, "-q", "colour:red", "--json")
+    assert result.returncode == 2 and "unknown field" in json.loads(result.stdout)["error"]
+    result = run("list", news, "--sort", "size", "--json")
+    assert result.returncode == 2 and "invalid choice" in json.loads(result.stdout)["error"]
+    folder = _write(tmp_path / "news")
+    result = run("undo", folder, "--json")
+    assert result.returncode == 2
+    assert json_lines(result) == [{"error": "nothing to undo"}]
+    # Nothing changed: no line (JSON Lines of nothing), exit 0.
+    result = run("publish", folder, BETA_ID, "--json")
+    assert_ok(result)
+    assert result.stdout == ""
+
+
+def test_show_json_counts_match_list_json(news: Path) -> None:
+    listed = {r["id"]: r for r in json_lines(run("list", news, "--json"))}
+    shown = json.loads(run("show", news, ALPHA_ID, "--json").stdout)
+    # show adds lists to list's keys and changes none of them.
+    assert {k: shown[k] for k in listed[ALPHA_ID]} == listed[ALPHA_ID]
+    assert len(shown["related"]) == shown["related_count"]
+    assert sum(r["target"] is not None for r in shown["related"]) == shown["resolved_count"]
+
+
+# --- completion --------------------------------------------------------------------------------
+
+
+def _complete(script: str, words: list[str], tmp_path: Path) -> list[str]:
+    """Run the bash completion function on ``words`` (the last is being typed)."""
+    (tmp_path / "script.bash").write_text(script)
+    line = " ".join(words)
+    probe = (
+        f"source {tmp_path / 'script.bash'}; COMP_WORDS=({line}); "
+        f"COMP_CWORD={len(words) - 1}; _newsreader; printf '%s\\n' \"${{COMPREPLY[@]}}\""
+    )
+    result = subprocess.run(
+        ["bash", "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    return result.stdout.split()
+
+
+def test_bash_completion_from_the_parser(tmp_path: Path) -> None:
+    result = run("completion", "bash")
+    assert_ok(result)
+    (tmp_path / "seeds").mkdir()
+    assert _complete(result.stdout, ["newsreader", "li"], tmp_path) == ["list"]
+    assert _complete(result.stdout, ["newsreader", "se"], tmp_path) == ["seeds"]
+    assert _complete(result.stdout, ["newsreader", "list", "seeds", "--so"], tmp_path) == ["--sort"]
+    assert _complete(result.stdout, ["newsreader", "list", "--sort", "q"], tmp_path) == ["quality"]
+    assert _complete(result.stdout, ["newsreader", "completion", "f"], tmp_path) == ["fish"]
+    assert _complete(result.stdout, ["newsreader", "publish", "seeds", "--v"], tmp_path) == [
+        "--view"
+    ]
+
+
+def test_zsh_and_fish_completion_name_every_command_and_option() -> None:
+    from newsreader.cli import COMMANDS
+
+    zsh, fish = run("completion", "zsh"), run("completion", "fish")
+    assert_ok(zsh)
+    assert_ok(fish)
+    assert zsh.stdout.startswith("#compdef newsreader") and "bashcompinit" in zsh.stdout
+    for name in COMMANDS:
+        assert f"-a {name} " in fish.stdout, name
+    assert "-l sort -x -a 'date quality heat title provider id'" in fish.stdout
+    assert "-l view -x" in fish.stdout and "-l config -r -F" in fish.stdout
+    syntax = subprocess.run(["bash", "-n"], input=zsh.stdout, text=True, check=False)
+    assert syntax.returncode == 0

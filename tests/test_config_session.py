@@ -8,7 +8,13 @@ import pytest
 
 from newsreader import paths
 from newsreader.config import Settings, load_settings, settings_from_dict
-from newsreader.session import SessionState, load_session, save_session
+from newsreader.session import (
+    SessionState,
+    load_session,
+    remember_theme,
+    remembered_theme,
+    save_session,
+)
 
 # --- config ------------------------------------------------------------------------------------
 
@@ -166,3 +172,35 @@ def test_missing_or_unreadable_session(tmp_path: Path) -> None:
     assert load_session(tmp_path / "missing.json") == SessionState()
     (tmp_path / "dir.json").mkdir()
     assert load_session(tmp_path / "dir.json") == SessionState()
+
+
+THEMES: list[tuple[str, str | None, str, str]] = [
+    # (case, stored file, config theme now, theme used)
+    ("nothing stored", None, "nord", "nord"),
+    ("chosen in the app", '{"theme": "dracula", "config_theme": "nord"}', "nord", "dracula"),
+    ("config changed since", '{"theme": "dracula", "config_theme": "nord"}', "gruvbox", "gruvbox"),
+    ("corrupt", "{not json", "nord", "nord"),
+    ("not an object", "[1]", "nord", "nord"),
+    ("empty theme", '{"theme": "", "config_theme": "nord"}', "nord", "nord"),
+]
+
+
+@pytest.mark.parametrize(
+    ("stored", "config_theme", "expected"), [c[1:] for c in THEMES], ids=[c[0] for c in THEMES]
+)
+def test_remembered_theme(
+    tmp_path: Path, stored: str | None, config_theme: str, expected: str
+) -> None:
+
+    path = tmp_path / "ui.json"
+    if stored is not None:
+        path.write_text(stored)
+    assert remembered_theme(path, config_theme) == expected
+
+
+def test_remember_theme_round_trips(tmp_path: Path) -> None:
+
+    path = tmp_path / "state" / "ui.json"
+    remember_theme(path, "dracula", "textual-dark")
+    assert remembered_theme(path, "textual-dark") == "dracula"
+    assert [p.name for p in path.parent.iterdir()] == ["ui.json"]

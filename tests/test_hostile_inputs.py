@@ -80,7 +80,7 @@ def test_cli_on_an_empty_folder(
     assert cli.main(["check", str(folder)]) == 0
     assert capsys.readouterr().out == "0 articles, 0 problem files (0 reach the site), 0 warnings\n"
     assert cli.main(["stats", str(folder), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["total"] == 0
+    assert json.loads(capsys.readouterr().out)["articles"] == 0
     # Run again: the cache written for the emptied folder must read back too.
     assert cli.main(["list", str(folder)]) == 0
     assert cli.main(["show", str(folder), "a.md"]) == 2
@@ -469,6 +469,7 @@ def test_app_exit_code(
         run(app, headless=True)
 
     monkeypatch.setattr(NewsreaderApp, "run", headless_run)
+    monkeypatch.setattr(cli, "_has_terminal", lambda: True)
     assert cli.main([str(folder)]) == (1 if crash else 0)
     if crash:
         assert "forced crash" in capsys.readouterr().err

@@ -409,6 +409,27 @@ FREE_TEXT_CASES = [
     ("", "Wait\u2026 what", "wait.", True),
     ("", "100\u00a0km", '"100 km"', True),
     ("Don\u2019t panic", "", "dont", False),  # folded, not removed
+    ("Z\u00fcrich talks", "", "zurich", True),  # accents are folded out of the text…
+    ("Zurich talks", "", "z\u00fcrich", True),  # …and out of the needle
+    ("Zu\u0308rich", "", "z\u00fcrich", True),  # a combining mark, as a decomposed name has
+    ("", "Cr\u00e8me br\u00fbl\u00e9e", '"creme brulee"', True),
+    ("\ufb01nance", "", "finance", True),  # compatibility forms: the ligature is two letters
+    ("\uff2e\uff36\uff29\uff24\uff29\uff21", "", "nvidia", True),  # full-width letters
+    ("Zurich", "", "zarich", False),  # a different letter is not an accent
+    ("a\ufe58b", "", "a-b", True),  # a small em dash decomposes to a dash, folded on
+    (
+        "\u05e9\u05c1\u05dc\u05d5\u05b9\u05dd",
+        "",
+        "\u05e9\u05dc\u05d5\u05dd",
+        False,
+    ),  # Hebrew points stay
+    ("\u4eba\u5de5\uff0c\u667a\u80fd", "", "\u4eba\u5de5,\u667a", True),  # full-width comma
+    ("NVIDIA earnings", "", "~nvda", True),  # ~: fuzzy title, letters in order
+    ("NVIDIA earnings", "", "~vnd", False),  # …in this order
+    ("Z\u00fcrich airport", "", "~zrchprt", True),  # accents folded there too
+    ("Other", "NVIDIA in the excerpt", "~nvda", False),  # titles only
+    ("NVIDIA earnings", "", "-~nvda", False),  # negated like any term
+    ("NVIDIA earnings", "", '"~nvda"', False),  # quoted: a plain phrase
 ]
 
 

@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 from weakref import WeakKeyDictionary
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widget import Widget
 
+from newsreader import paths
 from newsreader.config import Settings
 from newsreader.index import ArticleIndex
+from newsreader.session import remember_theme, remembered_theme
 from newsreader.text import inert
+from newsreader.tui.keymap import binding_ids, check_keymap
 from newsreader.tui.screens.help import HelpKey, HelpScreen
 from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.screens.save_view import SaveViewScreen
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
 from newsreader.tui.widgets.related_panel import RelatedPanel
+from newsreader.views import ViewSaveError, save_view
 
 #: Help groups by the prefix of binding ids, and for the few app keys with other ids.
 _GROUPS = {
@@ -61,15 +68,33 @@ class NewsreaderApp(App[None]):
             id="app.palette",
             tooltip="Commands: every action, bulk triage and saved views (the palette)",
         ),
+        Binding(
+            "ctrl+s",
+            "save_view",
+            "Save view",
+            show=False,
+            id="app.save_view",
+            tooltip="Save the filter as a view (in the config's [views])",
+        ),
     ]
 
-    def __init__(self, folder: Path, settings: Settings, notices: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        settings: Settings,
+        notices: Sequence[str] = (),
+        config_path: Path | None = None,
+    ) -> None:
         super().__init__()
         self.folder = folder
         self.settings = settings
+        #: Where saved views are written (``--config``, else the platformdirs config file).
+        self.config_path = config_path or paths.config_file()
         self.notices = list(notices)
         self.index = ArticleIndex(folder)
         self.sub_title = str(folder)
+        #: The user's keymap, once checked (on mount): what is applied and what help shows.
+        self.keymap: dict[str, str] = {}
         #: The widget that had the focus when each key in flight was handed to it.
         self._key_focus: WeakKeyDictionary[events.Key, Widget | None] = WeakKeyDictionary()
 
@@ -98,15 +123,56 @@ class NewsreaderApp(App[None]):
 
     def on_mount(self) -> None:
         """Apply the theme and keymap; show config notices."""
+        theme = remembered_theme(paths.ui_state_file(), self.settings.theme)
         try:
-            self.theme = self.settings.theme
+            self.theme = theme
         except Exception:  # Textual raises InvalidThemeError; any failure falls back
-            self.notices.append(f"config: unknown theme {self.settings.theme!r}")
-        if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
+            self.notices.append(f"config: unknown theme {theme!r}")
+        # Subscribed after the start theme is set: only a choice made in the app is remembered.
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.keymap, problems = check_keymap(self.settings.keymap, binding_ids())
+        self.notices += problems
+        if self.keymap:
+            self.set_keymap(self.keymap)
         for notice in self.notices:
             # Notices quote the config file ("[keymap] must be a table"): never markup.
             self.notify(inert(notice), title="Config", severity="warning", timeout=10, markup=False)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        try:
+            remember_theme(paths.ui_state_file(), theme.name, self.settings.theme)
+        except OSError as exc:
+            self.notify(f"Could not remember the theme: {exc}", severity="warning")
+
+    def action_save_view(self) -> None:
+        """Ask for a name and save the current filter as a view in the config file."""
+        query = self.main.filter_query.text
+        if not query.strip():
+            self.notify("Nothing to save: the filter is empty", severity="warning")
+            return
+        taken = next((n for n, q in self.settings.saved_views.items() if q == query), "")
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self._save_view(name, query)
+
+        self.push_screen(SaveViewScreen(query, taken), chosen)
+
+    @work(thread=True, group="config", exit_on_error=False)
+    def _save_view(self, name: str, query: str) -> None:
+        try:
+            save_view(self.config_path, name, query)
+        except ViewSaveError as exc:
+            self.call_from_thread(
+                self.notify, f"View not saved: {exc}", severity="error", markup=False
+            )
+            return
+        self.call_from_thread(self._view_saved, name, query)
+
+    def _view_saved(self, name: str, query: str) -> None:
+        views = {**self.settings.saved_views, name: query}
+        self.settings = replace(self.settings, saved_views=views)
+        self.notify(f"Saved the view {name!r} in {self.config_path}", markup=False)
 
     @property
     def main(self) -> MainScreen:
@@ -123,7 +189,7 @@ class NewsreaderApp(App[None]):
     def help_keys(self) -> Iterable[HelpKey]:
         """The keys of the app, the main screen and its widgets, with the user's keymap."""
         classes = (NewsreaderApp, MainScreen, ArticleList, DetailPane, RelatedPanel)
-        keymap = self.settings.keymap
+        keymap = self.keymap
         seen = set()
         for cls in classes:
             for binding in cls.BINDINGS:
@@ -134,7 +200,12 @@ class NewsreaderApp(App[None]):
                 group = _GROUPS.get(binding.id or "") or _GROUPS.get(
                     (binding.id or "").split(".")[0], "App"
                 )
-                yield HelpKey(_key_names(keys), binding.tooltip or binding.description, group)
+                yield HelpKey(
+                    _key_names(keys),
+                    binding.tooltip or binding.description,
+                    group,
+                    binding.id or "",
+                )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Palette commands: every action, bulk triage and the saved views."""
@@ -180,6 +251,7 @@ class NewsreaderApp(App[None]):
             ("Copy URL", "Copy the article URL", main.action_copy_url),
             ("Back", "Back in the related history", main.action_back),
             ("Forward", "Forward in the related history", main.action_forward),
+            ("Save view…", "Save the filter as a view", self.action_save_view),
             ("Help", "Show every key", self.action_help),
         ]
         for title, help_text, callback in commands:
@@ -200,7 +272,10 @@ def _key_names(keys: str) -> str:
 
 
 def make_app(
-    folder: Path, settings: Settings | None = None, notices: Sequence[str] = ()
+    folder: Path,
+    settings: Settings | None = None,
+    notices: Sequence[str] = (),
+    config_path: Path | None = None,
 ) -> NewsreaderApp:
     """Build the app for a folder: the one factory for the CLI, tests and snapshots."""
-    return NewsreaderApp(folder.resolve(), settings or Settings(), notices)
+    return NewsreaderApp(folder.resolve(), settings or Settings(), notices, config_path)

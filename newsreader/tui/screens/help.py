@@ -1,4 +1,5 @@
-"""The help screen: every current key binding, grouped, in an aligned two-column table.
+"""The help screen: every current key binding, grouped: keys, what they do, and the binding id
+(what a ``[keymap]`` entry in the config rebinds).
 
 The screen hard-codes no keys: the app builds the :class:`HelpKey` list from its live bindings
 (after any keymap), so what the help shows is what the keys do.
@@ -20,7 +21,7 @@ from textual.widgets import Static
 from newsreader.text import inert
 
 TITLE = "newsreader — keys"
-HINT = "escape to close"
+HINT = "escape to close · rebind a key in the config's [keymap] by its id"
 #: The widest the keys column may grow before it wraps (keeps descriptions readable at 80x24).
 MAX_KEYS_WIDTH = 24
 
@@ -32,6 +33,8 @@ class HelpKey:
     keys: str
     description: str
     group: str
+    #: The binding id, the name a ``[keymap]`` entry rebinds it by.
+    id: str = ""
 
 
 def group_keys(keys: list[HelpKey]) -> list[tuple[str, list[HelpKey]]]:
@@ -47,14 +50,15 @@ def help_table(keys: list[HelpKey]) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=False, max_width=MAX_KEYS_WIDTH, style="bold")
     table.add_column(ratio=1)
+    table.add_column(no_wrap=True, style="dim")
     for number, (group, members) in enumerate(group_keys(keys)):
         if number:
-            table.add_row("", "")  # a blank line between groups
+            table.add_row("", "", "")  # a blank line between groups
         # A styled span, not a base style: the underline must not run into the padding.
-        table.add_row(Text.assemble((inert(group), "underline")), "")
+        table.add_row(Text.assemble((inert(group), "underline")), "", "")
         for key in members:
             # Plain Text, never markup: a key "[" or a bracketed description stays literal.
-            table.add_row(Text(inert(key.keys)), Text(inert(key.description)))
+            table.add_row(Text(inert(key.keys)), Text(inert(key.description)), Text(key.id))
     return table
 
 

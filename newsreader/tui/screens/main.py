@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from newsreader import paths
 from newsreader.index import SORT_KEYS, Links
@@ -47,6 +47,7 @@ from newsreader.tui.screens.views import ViewMemory
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
 from newsreader.tui.widgets.facets_panel import FacetsPanel
+from newsreader.tui.widgets.footer import NewsFooter
 from newsreader.tui.widgets.progress_line import ProgressLine
 from newsreader.tui.widgets.related_panel import MAX_ROWS as RELATED_ROWS
 from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
@@ -151,7 +152,7 @@ class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, Folde
             yield FacetsPanel(id="facets")
         yield ProgressLine(id="progress")
         yield StatusBar(id="status")
-        yield Footer()
+        yield NewsFooter()
 
     # --- start, stop ---------------------------------------------------------------------
 
