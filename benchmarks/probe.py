@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def walk(root: Path) -> list[str]:
     """Every article file below root (same rules as the app: no hidden, no symlinks)."""
-    from newsreader.loader import find_files
+    from newsreader.reading.loader import find_files
 
     return [str(root / f.id) for f in find_files(root)]
 
@@ -59,9 +59,9 @@ def naive(root: Path) -> dict[str, float]:
 
 def build(root: Path, use_cache: bool) -> dict[str, float]:
     """Index the folder as the app does, with or without the cache."""
-    from newsreader.cache import cache_path
-    from newsreader.index import ArticleIndex
-    from newsreader.indexer import index_updates
+    from newsreader.articles.index import ArticleIndex
+    from newsreader.reading.cache import cache_path
+    from newsreader.reading.indexer import index_updates
 
     if not use_cache:
         cache_path(root).unlink(missing_ok=True)

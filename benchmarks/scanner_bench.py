@@ -26,10 +26,10 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from newsreader.model import FileStamp
-from newsreader.parsing import ParseError, decode, load_yaml, split_front_matter, summarize
+from newsreader.articles.model import FileStamp
+from newsreader.reading.parsing import ParseError, decode, load_yaml, split_front_matter, summarize
+from newsreader.reading.scanner import scan_front_matter
 from newsreader.samplegen import generate_corpus
-from newsreader.scanner import scan_front_matter
 
 STAMP = FileStamp(0, 0, b"")
 

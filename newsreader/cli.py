@@ -15,16 +15,15 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from newsreader import __version__, paths
+from newsreader.articles.index import SORT_KEYS, ArticleIndex, sort_articles
+from newsreader.articles.model import Article, ArticleDetail, BadFile
+from newsreader.articles.query import QueryError, parse_query, syntax_help
+from newsreader.articles.text import inert
 from newsreader.completion import SHELLS, completion_script
 from newsreader.config import Settings, load_settings
-from newsreader.flagwriter import WriteError
-from newsreader.folder import FolderError, build_index
-from newsreader.index import SORT_KEYS, ArticleIndex, sort_articles
-from newsreader.indexer import prepare_workers
-from newsreader.journal import Change, Journal, JournalError
-from newsreader.loader import load_detail
-from newsreader.model import Article, ArticleDetail, BadFile
-from newsreader.query import QueryError, parse_query, syntax_help
+from newsreader.reading.folder import FolderError, build_index
+from newsreader.reading.indexer import prepare_workers
+from newsreader.reading.loader import load_detail
 from newsreader.render import (
     article_json,
     detail_json,
@@ -35,8 +34,9 @@ from newsreader.render import (
     problem_lines,
     stats_lines,
 )
-from newsreader.text import inert
-from newsreader.triage import Outcome, Triage
+from newsreader.writing.flagwriter import WriteError
+from newsreader.writing.journal import Change, Journal, JournalError
+from newsreader.writing.triage import Outcome, Triage
 
 #: Every command, with its one line for ``newsreader --help``.
 COMMAND_HELP = {
@@ -206,7 +206,7 @@ def app_parser() -> argparse.ArgumentParser:
 
 def _run_app(args: list[str]) -> int:
     ns = app_parser().parse_args(args)
-    from newsreader.folder import check_folder
+    from newsreader.reading.folder import check_folder
 
     folder = check_folder(ns.folder)
     path = config_path(ns)

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from newsreader.index import DEFAULT_SORT, SORT_KEYS
-from newsreader.loader import DEFAULT_EXTENSIONS
+from newsreader.articles.index import DEFAULT_SORT, SORT_KEYS
+from newsreader.reading.loader import DEFAULT_EXTENSIONS
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,20 @@
 """Plain-text and JSON renderings of articles for the headless CLI.
 
-Text for a terminal goes through :func:`newsreader.text.inert`, so a hostile title cannot drive
-the terminal; JSON carries the values as they are (json.dumps escapes control characters).
+Text for a terminal goes through :func:`newsreader.articles.text.inert`, so a hostile title cannot
+drive the terminal; JSON carries the values as they are (json.dumps escapes control characters).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from newsreader.index import ArticleIndex, Counts, Facets, date_text
-from newsreader.model import Article, ArticleDetail
-from newsreader.text import inert
+from newsreader.articles.index import ArticleIndex, Counts, Facets, date_text
+from newsreader.articles.model import Article, ArticleDetail
+from newsreader.articles.text import inert
 
 if TYPE_CHECKING:
-    from newsreader.journal import Change
-    from newsreader.triage import Outcome
+    from newsreader.writing.journal import Change
+    from newsreader.writing.triage import Outcome
 
 
 def status_glyph(article: Article) -> str:

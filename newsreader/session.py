@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from newsreader.index import SORT_KEYS
+from newsreader.articles.index import SORT_KEYS
 
 
 @dataclass(frozen=True)

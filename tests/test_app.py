@@ -19,18 +19,18 @@ from rich.console import Console
 from textual.widgets import Input, Static
 
 from newsreader import paths
+from newsreader.articles.model import content_digest
+from newsreader.articles.text import inert
 from newsreader.config import Settings
-from newsreader.flagwriter import edit_flag, temp_name
-from newsreader.journal import Change, Journal
-from newsreader.model import content_digest
 from newsreader.samplegen import generate_corpus
-from newsreader.text import inert
 from newsreader.tui.app import make_app
 from newsreader.tui.screens.bad_files import BadFilesScreen
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.help import HelpScreen, help_table
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.screens.sort import SortScreen
+from newsreader.writing.flagwriter import edit_flag, temp_name
+from newsreader.writing.journal import Change, Journal
 from tests.apphelpers import (
     DATE_ORDER,
     EXTERNAL_PROVIDER,

@@ -8,7 +8,7 @@ import pytest
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
-from newsreader.model import Article, FileStamp
+from newsreader.articles.model import Article, FileStamp
 from newsreader.tui.widgets.article_list import (
     DIFFERS_GLYPH,
     MARK_GLYPH,

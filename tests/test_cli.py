@@ -492,7 +492,7 @@ def test_undo_skips_a_file_changed_since_and_says_so(tmp_path: Path) -> None:
 
 def test_reading_a_folder_recovers_a_killed_batch(tmp_path: Path) -> None:
     """`list` (any command) closes a batch a killed process left open and removes its temp."""
-    from newsreader.journal import Change, Journal
+    from newsreader.writing.journal import Change, Journal
 
     folder = _write(tmp_path / "news")
     tmp = ".newsreader-0123456789ab.tmp"
@@ -536,7 +536,7 @@ def test_each_command_help_points_to_the_query_syntax_and_exit_codes(command: st
 
 
 def test_help_query_prints_the_syntax_table() -> None:
-    from newsreader.query import SYNTAX
+    from newsreader.articles.query import SYNTAX
 
     result = run("help", "query")
     assert_ok(result)
@@ -548,8 +548,8 @@ def test_help_query_prints_the_syntax_table() -> None:
 
 def test_readme_documents_the_query_syntax_and_exit_codes() -> None:
     """The README's query table is generated from the one in the code; the exit codes too."""
+    from newsreader.articles.query import syntax_markdown
     from newsreader.cli import EXIT_CODES
-    from newsreader.query import syntax_markdown
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     assert syntax_markdown() in readme

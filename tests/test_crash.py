@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from newsreader import paths
-from newsreader.journal import Journal
+from newsreader.writing.journal import Journal
 
 CORPUS = 3000
 

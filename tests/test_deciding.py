@@ -13,7 +13,6 @@ import pytest
 from textual.widgets import Input, Static
 
 from newsreader.config import Settings
-from newsreader.journal import Change
 from newsreader.samplegen import generate_corpus
 from newsreader.tui.app import make_app
 from newsreader.tui.screens.base import Location
@@ -21,6 +20,7 @@ from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.screens.triage_actions import describe, quoted_title
 from newsreader.tui.widgets.status_bar import StatusBar
+from newsreader.writing.journal import Change
 from tests.apphelpers import TITLES, A, B, C, D, ready, snapshot, wait_until, write_small_folder
 
 SIZE = (120, 40)

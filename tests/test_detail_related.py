@@ -15,8 +15,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Static
 
-from newsreader import site
-from newsreader.model import (
+from newsreader.articles.model import (
     Article,
     ArticleDetail,
     FileStamp,
@@ -24,6 +23,7 @@ from newsreader.model import (
     RelatedEntry,
     RelatedLink,
 )
+from newsreader.site import rules as site
 from newsreader.tui.widgets.detail_pane import (
     NO_ARTICLE,
     SECTIONS,

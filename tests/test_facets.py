@@ -1,4 +1,5 @@
-"""Unit tests of the facets of a view (newsreader.facets): counts, timeline and query terms."""
+"""Unit tests of the facets of a view (newsreader.articles.facets): counts, timeline and query
+terms."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from newsreader.facets import (
+from newsreader.articles.facets import (
     MAX_DAYS,
     NONE,
     PROVIDER,
@@ -19,8 +20,8 @@ from newsreader.facets import (
     facet_term,
     view_facets,
 )
-from newsreader.model import Article, FileStamp
-from newsreader.query import parse_query
+from newsreader.articles.model import Article, FileStamp
+from newsreader.articles.query import parse_query
 
 
 def article(

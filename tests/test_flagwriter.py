@@ -1,4 +1,5 @@
-"""Tests for newsreader.flagwriter: the byte-exact flag edit and the atomic, checked write."""
+"""Tests for newsreader.writing.flagwriter: the byte-exact flag edit and the atomic, checked
+write."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsreader import flagwriter
-from newsreader.flagwriter import (
+from newsreader.articles.model import FileStamp
+from newsreader.writing import flagwriter
+from newsreader.writing.flagwriter import (
     ConflictError,
     FlagEditError,
     Folder,
@@ -32,7 +34,6 @@ from newsreader.flagwriter import (
     temp_name,
     token_meaning,
 )
-from newsreader.model import FileStamp
 
 # A realistic article, written for these tests (the shape of a real one, not its text).
 ARTICLE = (

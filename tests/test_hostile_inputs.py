@@ -16,20 +16,20 @@ from pathlib import Path
 import pytest
 
 from newsreader import cli
-from newsreader import watcher as watcher_module
+from newsreader.articles.index import ArticleIndex, sort_articles
+from newsreader.articles.model import Article, ArticleDetail, FileStamp, Image
+from newsreader.articles.query import parse_query
 from newsreader.config import Settings
-from newsreader.folder import build_index
-from newsreader.index import ArticleIndex, sort_articles
-from newsreader.loader import find_files, load_detail
-from newsreader.model import Article, ArticleDetail, FileStamp, Image
-from newsreader.parsing import parse_article, parse_detail
-from newsreader.query import parse_query
-from newsreader.records import from_record, to_record
+from newsreader.reading import watcher as watcher_module
+from newsreader.reading.folder import build_index
+from newsreader.reading.loader import find_files, load_detail
+from newsreader.reading.parsing import parse_article, parse_detail
+from newsreader.reading.records import from_record, to_record
+from newsreader.reading.watcher import FolderWatcher
 from newsreader.render import article_json, detail_json, detail_lines, list_line
 from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.widgets import detail_pane, related_panel
-from newsreader.watcher import FolderWatcher
 from tests.apphelpers import ready, wait_until
 
 SIZE = (120, 40)

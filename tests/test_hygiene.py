@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import subprocess, sys
 import pytest
-from newsreader.folder import build_index
+from newsreader.reading.folder import build_index
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):

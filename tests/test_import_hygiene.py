@@ -9,8 +9,13 @@ from pathlib import Path
 import newsreader
 
 PACKAGE = Path(newsreader.__file__).parent
+#: Every module of the package but the app (newsreader.tui), the core's packages included.
 CORE_MODULES = sorted(
-    f"newsreader.{p.stem}" for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__")
+    ".".join(("newsreader", *p.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(
+        ".__init__"
+    )
+    for p in PACKAGE.rglob("*.py")
+    if p.relative_to(PACKAGE).parts[0] != "tui" and p.stem != "__main__"
 )
 
 PROBE = """
@@ -23,7 +28,12 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("textual",
 
 
 def test_core_modules_are_found() -> None:
-    for name in ("newsreader.cli", "newsreader.parsing", "newsreader.index", "newsreader.triage"):
+    for name in (
+        "newsreader.cli",
+        "newsreader.reading.parsing",
+        "newsreader.articles.index",
+        "newsreader.writing.triage",
+    ):
         assert name in CORE_MODULES
 
 

@@ -1,4 +1,4 @@
-"""Tests for newsreader.jekyll: what Jekyll 4.3 does with one file of a collection.
+"""Tests for newsreader.site.jekyll: what Jekyll 4.3 does with one file of a collection.
 
 ``READING_TABLE`` is also fed to Jekyll itself by tests/test_psych_oracle.py (file name
 ``2020-01-02-story.md``), so each row is checked against Ruby as well.
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsreader.jekyll import (
+from newsreader.site.jekyll import (
     COPIED,
     HIDDEN,
     PUBLISHED,

@@ -1,4 +1,4 @@
-"""Tests for newsreader.journal: undo/redo stacks persisted as JSON Lines."""
+"""Tests for newsreader.writing.journal: undo/redo stacks persisted as JSON Lines."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.journal import Batch, Change, Journal, JournalError
+from newsreader.writing.journal import Batch, Change, Journal, JournalError
 
 ONE = (Change("a.md", False, True),)
 THREE = (

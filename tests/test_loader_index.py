@@ -1,4 +1,4 @@
-"""Tests for newsreader.loader, newsreader.folder and newsreader.index."""
+"""Tests for newsreader.reading.loader, newsreader.reading.folder and newsreader.articles.index."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.folder import FolderError, build_index, check_folder
-from newsreader.index import ArticleIndex, date_text, sort_articles
-from newsreader.indexer import index_updates
-from newsreader.loader import (
+from newsreader.articles.index import ArticleIndex, date_text, sort_articles
+from newsreader.articles.model import Article, ArticleDetail, BadFile, FileStamp, RelatedLink
+from newsreader.reading.folder import FolderError, build_index, check_folder
+from newsreader.reading.indexer import index_updates
+from newsreader.reading.loader import (
     VANISHED,
     _read_all,
     find_files,
@@ -20,8 +21,7 @@ from newsreader.loader import (
     load_file,
     read_file,
 )
-from newsreader.model import Article, ArticleDetail, BadFile, FileStamp, RelatedLink
-from newsreader.parsing import MAX_FILE_SIZE
+from newsreader.reading.parsing import MAX_FILE_SIZE
 from tests.hostile import (
     EXPECTED_FLAGS,
     EXPECTED_WARNINGS,

@@ -15,8 +15,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from newsreader.index import SORT_KEYS
-from newsreader.model import BadFile
+from newsreader.articles.index import SORT_KEYS
+from newsreader.articles.model import BadFile
 from newsreader.tui.screens.bad_files import (
     CANNOT_OPEN,
     EMPTY,

@@ -1,4 +1,5 @@
-"""Tests for newsreader.parsing: bytes in, an Article, ArticleDetail or BadFile out; no raise."""
+"""Tests for newsreader.reading.parsing: bytes in, an Article, ArticleDetail or BadFile out; no
+raise."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsreader.index import ArticleIndex
-from newsreader.model import Article, ArticleDetail, BadFile, FileStamp
-from newsreader.parsing import (
+from newsreader.articles.index import ArticleIndex
+from newsreader.articles.model import Article, ArticleDetail, BadFile, FileStamp
+from newsreader.reading.parsing import (
     KNOWN_KEYS,
     MAX_FILE_SIZE,
     ParseError,

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from newsreader import paths
-from newsreader.folder import build_index
-from newsreader.indexer import index_updates
-from newsreader.journal import Journal
+from newsreader.reading.folder import build_index
+from newsreader.reading.indexer import index_updates
 from newsreader.samplegen import generate_corpus
-from newsreader.triage import CHUNK, Triage
 from newsreader.tui.app import make_app
 from newsreader.tui.screens import long_work
 from newsreader.tui.widgets.progress_line import ProgressLine, rate_text
+from newsreader.writing.journal import Journal
+from newsreader.writing.triage import CHUNK, Triage
 from tests.apphelpers import ready, wait_until
 
 COUNT = 150

@@ -1,4 +1,4 @@
-"""Tests for newsreader.psych: Psych's reading of YAML, rule by rule.
+"""Tests for newsreader.site.psych: Psych's reading of YAML, rule by rule.
 
 ``LOAD_TABLE`` is also fed to the real Ruby Psych by tests/test_psych_oracle.py, so every row
 here is checked twice: against the expected value written below, and against Ruby.
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsreader import psych
-from newsreader.psych import PsychError, RubyDate, RubyHash, RubyObject, safe_load, tokenize
+from newsreader.site import psych
+from newsreader.site.psych import PsychError, RubyDate, RubyHash, RubyObject, safe_load, tokenize
 
 ERROR = object()  # Psych raises
 
@@ -295,3 +295,11 @@ def test_tokenize_never_raises_anything_but_psych_error(text: str) -> None:
 def test_utc_datetime_kept() -> None:
     value = safe_load("a: 2021-06-01 10:00:00 Z")
     assert value.get_str("a") == datetime(2021, 6, 1, 10, tzinfo=UTC)
+
+
+def test_a_time_whose_local_fields_precede_year_one_keeps_its_exact_instant() -> None:
+    from datetime import datetime
+
+    value = psych.safe_load("a: 0000-12-31 23:00:00-05\n").get_str("a")
+    assert isinstance(value, datetime)
+    assert value.timestamp() == -62135582400

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from test_jekyll_reading import READING_TABLE
 from test_psych import LOAD_TABLE
 
-from newsreader import psych
-from newsreader.jekyll import parse_date_text, read_as_jekyll
+from newsreader.site import psych
+from newsreader.site.jekyll import parse_date_text, read_as_jekyll
 
 ORACLE = Path(__file__).with_name("psych_oracle.rb")
 #: Epoch seconds of the first and last second Python's datetime holds (years 1 to 9999).

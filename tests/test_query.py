@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsreader.model import Article, FileStamp, RelatedLink, fold_text, search_text
-from newsreader.query import MAX_DEPTH, Query, QueryError, parse_query
+from newsreader.articles.model import Article, FileStamp, RelatedLink, fold_text, search_text
+from newsreader.articles.query import MAX_DEPTH, Query, QueryError, parse_query
 
 STAMP = FileStamp(0, 0, b"")
 EST = timezone(timedelta(hours=-5))

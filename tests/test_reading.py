@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from textual.binding import Binding
 
-from newsreader import indexer, paths
+from newsreader import paths
 from newsreader.config import Settings
+from newsreader.reading import indexer
 from newsreader.session import SessionState, save_session
 from newsreader.tui.app import make_app
 from newsreader.tui.screens.main import MainScreen

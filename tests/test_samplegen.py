@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from newsreader import demo, samplegen
-from newsreader.parsing import KEY_ORDER
+from newsreader.articles.urls import normalize_url
+from newsreader.reading.parsing import KEY_ORDER
 from newsreader.samplegen import generate_corpus
-from newsreader.urls import normalize_url
 from tests.hostile import (
     EXPECTED_FLAGS,
     EXPECTED_WARNINGS,

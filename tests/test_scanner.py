@@ -1,4 +1,5 @@
-"""Tests for newsreader.scanner: the fast front-matter scanner must agree with the YAML loader.
+"""Tests for newsreader.reading.scanner: the fast front-matter scanner must agree with the YAML
+loader.
 
 The one property: for any text, ``scan_front_matter`` either returns None (the caller then loads
 the YAML in full), or exactly what ``load_yaml`` returns (same keys in the same order, same values
@@ -22,9 +23,9 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from newsreader import scanner
-from newsreader.model import FileStamp
-from newsreader.parsing import (
+from newsreader.articles.model import FileStamp
+from newsreader.reading import scanner
+from newsreader.reading.parsing import (
     KNOWN_KEYS,
     ParseError,
     decode,
@@ -32,8 +33,8 @@ from newsreader.parsing import (
     split_front_matter,
     summarize,
 )
+from newsreader.reading.scanner import scan_front_matter
 from newsreader.samplegen import generate_corpus
-from newsreader.scanner import scan_front_matter
 
 STAMP = FileStamp(0, 0, b"")
 BAD = object()  # load_yaml raised

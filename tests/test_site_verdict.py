@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from newsreader import site
-from newsreader.folder import build_index
-from newsreader.jekyll import SiteConfig
-from newsreader.model import Article, BadFile, FileStamp
-from newsreader.parsing import parse_article
-from newsreader.records import from_record, to_record
+from newsreader.articles.model import Article, BadFile, FileStamp
+from newsreader.reading.folder import build_index
+from newsreader.reading.parsing import parse_article
+from newsreader.reading.records import from_record, to_record
 from newsreader.render import article_json, problem_json
+from newsreader.site import rules as site
+from newsreader.site.jekyll import SiteConfig
 
 STAMP = FileStamp(1, 1, b"12345678")
 HEAD = '---\ntitle: "A story"\nwebUrl: "https://example.org/a"\n'

@@ -1,4 +1,5 @@
-"""Tests for newsreader.triage: publish, unpublish, undo and redo on real files, journalled."""
+"""Tests for newsreader.writing.triage: publish, unpublish, undo and redo on real files,
+journalled."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ from typing import Any
 
 import pytest
 
-from newsreader import flagwriter, paths
-from newsreader import triage as triage_module
-from newsreader.flagwriter import temp_name
-from newsreader.folder import build_index
-from newsreader.index import ArticleIndex
-from newsreader.journal import Change, Journal, JournalError
-from newsreader.model import BadFile, content_digest
-from newsreader.triage import Triage, flag_state
+from newsreader import paths
+from newsreader.articles.index import ArticleIndex
+from newsreader.articles.model import BadFile, content_digest
+from newsreader.reading.folder import build_index
+from newsreader.writing import flagwriter
+from newsreader.writing import triage as triage_module
+from newsreader.writing.flagwriter import temp_name
+from newsreader.writing.journal import Change, Journal, JournalError
+from newsreader.writing.triage import Triage, flag_state
 
 
 def _file(title: str, published: str | None, heat: str = "7") -> bytes:

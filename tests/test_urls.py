@@ -1,4 +1,4 @@
-"""Tests for newsreader.urls: which URLs name the same story and which do not."""
+"""Tests for newsreader.articles.urls: which URLs name the same story and which do not."""
 
 from __future__ import annotations
 
@@ -8,9 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsreader.index import ArticleIndex, UrlMap
-from newsreader.model import Article, FileStamp, RelatedLink
-from newsreader.urls import MAX_WEB_URL_LENGTH, _normalize_general, normalize_url, web_url_problem
+from newsreader.articles.index import ArticleIndex, UrlMap
+from newsreader.articles.model import Article, FileStamp, RelatedLink
+from newsreader.articles.urls import (
+    MAX_WEB_URL_LENGTH,
+    _normalize_general,
+    normalize_url,
+    web_url_problem,
+)
 
 BASE = "https://example.com/news/2021/story"
 
@@ -149,11 +154,11 @@ def test_links_built_elsewhere_are_taken_only_if_nothing_changed(tmp_path: Path)
 def test_links_of_a_large_folder_settle_the_heap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: int, settles: int
 ) -> None:
-    import newsreader.index
+    import newsreader.articles.index
 
     calls: list[None] = []
-    monkeypatch.setattr(newsreader.index, "SETTLE_LINKS", threshold)
-    monkeypatch.setattr(newsreader.index.heap, "settle", lambda: calls.append(None))
+    monkeypatch.setattr(newsreader.articles.index, "SETTLE_LINKS", threshold)
+    monkeypatch.setattr(newsreader.articles.index.heap, "settle", lambda: calls.append(None))
     stamp = FileStamp(0, 0, b"")
     index = ArticleIndex(tmp_path)
     index.add_all([Article("a.md", stamp), Article("b.md", stamp)])

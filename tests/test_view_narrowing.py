@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from newsreader.articles.query import narrows, parse_query
 from newsreader.config import Settings
-from newsreader.query import narrows, parse_query
 from newsreader.tui.app import make_app
 from tests.apphelpers import ready, write_small_folder
 

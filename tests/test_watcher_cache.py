@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.cache import MAGIC, CacheError, cache_path, load_cache, save_cache
-from newsreader.index import ArticleIndex
-from newsreader.indexer import IndexUpdate, index_updates
-from newsreader.loader import FoundFile, find_files
-from newsreader.model import Article, BadFile
-from newsreader.records import RecordError, from_record, to_record
+from newsreader.articles.index import ArticleIndex
+from newsreader.articles.model import Article, BadFile
+from newsreader.reading.cache import MAGIC, CacheError, cache_path, load_cache, save_cache
+from newsreader.reading.indexer import IndexUpdate, index_updates
+from newsreader.reading.loader import FoundFile, find_files
+from newsreader.reading.records import RecordError, from_record, to_record
+from newsreader.reading.watcher import FolderWatcher
 from newsreader.samplegen import generate_corpus
-from newsreader.watcher import FolderWatcher
 
 ARTICLE = '---\ntitle: "{title}"\nwebUrl: https://example.com/{slug}\npublished: false\n---\n'
 
@@ -182,10 +182,10 @@ def test_index_update_items_are_articles_or_bad_files(corpus: Path) -> None:
 def test_corruption_in_a_later_chunk_drops_what_the_cache_gave(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import newsreader.indexer
+    import newsreader.reading.indexer
 
-    monkeypatch.setattr(newsreader.indexer, "BATCH", 10)  # several chunks
-    monkeypatch.setattr(newsreader.indexer, "FIRST_BATCH", 5)
+    monkeypatch.setattr(newsreader.reading.indexer, "BATCH", 10)  # several chunks
+    monkeypatch.setattr(newsreader.reading.indexer, "FIRST_BATCH", 5)
     cold, _ = run(corpus, use_cache=False)
     run(corpus)
     path = cache_path(corpus)
@@ -199,15 +199,15 @@ def test_corruption_in_a_later_chunk_drops_what_the_cache_gave(
 def test_worker_processes_give_the_same_index(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import newsreader.indexer
+    import newsreader.reading.indexer
 
     # The pool starts with 26 files waiting (the first 4 are parsed here): chunks of 8 and a rest.
-    monkeypatch.setattr(newsreader.indexer, "PARALLEL_THRESHOLD", 30)
-    monkeypatch.setattr(newsreader.indexer, "CHUNK", 8)
+    monkeypatch.setattr(newsreader.reading.indexer, "PARALLEL_THRESHOLD", 30)
+    monkeypatch.setattr(newsreader.reading.indexer, "CHUNK", 8)
     started: list[object] = []
-    real = newsreader.indexer._Parallel
+    real = newsreader.reading.indexer._Parallel
     monkeypatch.setattr(
-        newsreader.indexer, "_Parallel", lambda root: started.append(root) or real(root)
+        newsreader.reading.indexer, "_Parallel", lambda root: started.append(root) or real(root)
     )
     serial, _ = run(corpus, use_cache=False, parallel=False)
     parallel, updates = run(corpus, use_cache=False, parallel=True)
@@ -229,9 +229,9 @@ def test_worker_processes_give_the_same_index(
 def test_first_rows_at_once_and_few_files_parsed_here(
     corpus: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
 ) -> None:
-    import newsreader.indexer
+    import newsreader.reading.indexer
 
-    monkeypatch.setattr(newsreader.indexer, "CHUNK", 16)  # batches of 4 parsed here
+    monkeypatch.setattr(newsreader.reading.indexer, "CHUNK", 16)  # batches of 4 parsed here
     listed = 0
 
     def counting(*args: object) -> Iterator[FoundFile]:
@@ -240,7 +240,7 @@ def test_first_rows_at_once_and_few_files_parsed_here(
             listed += 1
             yield f
 
-    monkeypatch.setattr(newsreader.indexer, "find_files", counting)
+    monkeypatch.setattr(newsreader.reading.indexer, "find_files", counting)
     at = [(listed, len(u.items)) for u in index_updates(corpus, use_cache=False, parallel=parallel)]
     total = len(list(find_files(corpus)))
     batches = [a for a in at if a[1]]
@@ -256,14 +256,14 @@ def test_first_rows_at_once_and_few_files_parsed_here(
 def test_a_failing_worker_pool_falls_back_to_parsing_here(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import newsreader.indexer
+    import newsreader.reading.indexer
 
     class Broken:
         def __init__(self, *args: object, **kwargs: object) -> None:
             raise OSError("no processes here")
 
-    monkeypatch.setattr(newsreader.indexer, "PARALLEL_THRESHOLD", 10)
-    monkeypatch.setattr(newsreader.indexer, "ProcessPoolExecutor", Broken)
+    monkeypatch.setattr(newsreader.reading.indexer, "PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr(newsreader.reading.indexer, "ProcessPoolExecutor", Broken)
     serial, _ = run(corpus, use_cache=False, parallel=False)
     fallback, _ = run(corpus, use_cache=False, parallel=True)
     assert snapshot(fallback) == snapshot(serial)
@@ -294,10 +294,10 @@ def test_watcher_finds_the_same_changes_in_small_and_large_folders(
 
 def test_the_cache_starts_with_a_small_chunk(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A warm start shows its first rows after reading only the first, small chunk."""
-    import newsreader.indexer
+    import newsreader.reading.indexer
 
-    monkeypatch.setattr(newsreader.indexer, "FIRST_BATCH", 3)
-    monkeypatch.setattr(newsreader.indexer, "BATCH", 5)
+    monkeypatch.setattr(newsreader.reading.indexer, "FIRST_BATCH", 3)
+    monkeypatch.setattr(newsreader.reading.indexer, "BATCH", 5)
     cold, _ = run(corpus, use_cache=False)
     run(corpus)
     sizes = [len(chunk) for chunk in load_cache(cache_path(corpus))]
@@ -311,11 +311,11 @@ def test_large_batches_are_frozen_out_of_full_collections(
     """Articles of a large batch are left out of the GC's collections; small batches are not."""
     import gc
 
-    import newsreader.indexer
+    import newsreader.reading.indexer
 
     index, _ = run(corpus, use_cache=False)  # 61 files: one small batch, nothing frozen
     assert gc.get_freeze_count() == 0 and gc.is_tracked(index.articles[0])
-    monkeypatch.setattr(newsreader.indexer, "FREEZE_BATCH", 10)
+    monkeypatch.setattr(newsreader.reading.indexer, "FREEZE_BATCH", 10)
     index, _ = run(corpus, use_cache=False)
     frozen = gc.get_freeze_count()
     assert frozen >= len(index)
@@ -343,12 +343,12 @@ def test_a_failed_save_keeps_the_old_cache_and_leaves_no_temp_file(corpus: Path)
 def test_a_cache_that_cannot_be_saved_is_a_notice_not_an_error(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import newsreader.indexer
+    import newsreader.reading.indexer
 
     def refuse(path: Path, chunks: object) -> None:
         raise OSError("read-only file system")
 
-    monkeypatch.setattr(newsreader.indexer, "save_cache", refuse)
+    monkeypatch.setattr(newsreader.reading.indexer, "save_cache", refuse)
     index, updates = run(corpus)
     assert len(index) + len(index.bad) == 61
     assert updates[-1].finished
@@ -362,10 +362,10 @@ def test_what_dies_while_frozen_is_collected_once_indexing_is_done(
     import gc
     import weakref
 
-    import newsreader.indexer
+    import newsreader.reading.indexer
 
-    monkeypatch.setattr(newsreader.indexer, "CHUNK", 40)  # batches of 10 files, parsed here
-    monkeypatch.setattr(newsreader.indexer, "FREEZE_BATCH", 10)
+    monkeypatch.setattr(newsreader.reading.indexer, "CHUNK", 40)  # batches of 10 files, parsed here
+    monkeypatch.setattr(newsreader.reading.indexer, "FREEZE_BATCH", 10)
 
     class Node:
         other: object = None
@@ -385,8 +385,8 @@ def test_what_dies_while_frozen_is_collected_once_indexing_is_done(
 WORKERS_UNDER_A_FAKE_STDERR = """
 import sys
 from pathlib import Path
-from newsreader.indexer import _Parallel, prepare_workers
-from newsreader.loader import find_files
+from newsreader.reading.indexer import _Parallel, prepare_workers
+from newsreader.reading.loader import find_files
 
 class NoFile:  # as Textual's stderr inside the app: fileno() is -1
     def write(self, text): return len(text)

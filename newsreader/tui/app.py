@@ -17,10 +17,10 @@ from textual.theme import Theme
 from textual.widget import Widget
 
 from newsreader import paths
+from newsreader.articles.index import ArticleIndex
+from newsreader.articles.text import inert
 from newsreader.config import Settings
-from newsreader.index import ArticleIndex
 from newsreader.session import remember_theme, remembered_theme
-from newsreader.text import inert
 from newsreader.tui.keymap import binding_ids, check_keymap
 from newsreader.tui.screens.help import HelpKey, HelpScreen
 from newsreader.tui.screens.main import MainScreen

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from newsreader.facets import ViewFacets
-from newsreader.index import Links
-from newsreader.model import Article, BadFile
-from newsreader.triage import Outcome
+from newsreader.articles.facets import ViewFacets
+from newsreader.articles.index import Links
+from newsreader.articles.model import Article, BadFile
+from newsreader.writing.triage import Outcome
 
 
 @dataclass

@@ -15,14 +15,14 @@ from pathlib import Path
 from textual.app import App
 from textual.worker import get_current_worker
 
-from newsreader.index import ArticleIndex
-from newsreader.indexer import index_updates
-from newsreader.journal import Journal
-from newsreader.loader import load_file
-from newsreader.model import Article, BadFile
-from newsreader.triage import Outcome, Progress, Triage
+from newsreader.articles.index import ArticleIndex
+from newsreader.articles.model import Article, BadFile
+from newsreader.reading.indexer import index_updates
+from newsreader.reading.loader import load_file
+from newsreader.reading.watcher import FolderWatcher, Signature
 from newsreader.tui.messages import FolderChanged, IndexBatch, WriteFinished, WriteProgress
-from newsreader.watcher import FolderWatcher, Signature
+from newsreader.writing.journal import Journal
+from newsreader.writing.triage import Outcome, Progress, Triage
 
 
 def index_folder(

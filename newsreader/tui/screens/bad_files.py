@@ -1,7 +1,7 @@
 """The bad-files screen: files that could not be indexed, and articles indexed with warnings.
 
-Every row is plain Rich ``Text`` made from :func:`newsreader.text.inert` output, so an id or a
-reason holding markup or escape sequences shows literally. Enter on a warning row dismisses the
+Every row is plain Rich ``Text`` made from :func:`newsreader.articles.text.inert` output, so an id
+or a reason holding markup or escape sequences shows literally. Enter on a warning row dismisses the
 screen with that article's id (the app then jumps to it); a bad file cannot be opened, so enter
 on one only says so.
 """
@@ -20,8 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsreader.model import BadFile
-from newsreader.text import inert
+from newsreader.articles.model import BadFile
+from newsreader.articles.text import inert
 
 TITLE = "Problem files and warnings"
 HINT = "enter go to article · escape close"

@@ -16,17 +16,17 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from newsreader.index import ArticleIndex
-from newsreader.model import Article
-from newsreader.query import parse_query
+from newsreader.articles.index import ArticleIndex
+from newsreader.articles.model import Article
+from newsreader.articles.query import parse_query
+from newsreader.articles.text import inert
+from newsreader.reading.watcher import FolderWatcher
 from newsreader.session import SessionState
-from newsreader.text import inert
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
 from newsreader.tui.widgets.related_panel import RelatedPanel
 from newsreader.tui.widgets.status_bar import StatusBar, StatusInfo
 from newsreader.tui.workers import UiTriage, WriteJob
-from newsreader.watcher import FolderWatcher
 
 if TYPE_CHECKING:
     from newsreader.tui.app import NewsreaderApp

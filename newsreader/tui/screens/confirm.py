@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from newsreader.text import inert
+from newsreader.articles.text import inert
 
 
 class ConfirmScreen(ModalScreen[bool]):

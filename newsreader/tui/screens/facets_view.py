@@ -11,8 +11,8 @@ from __future__ import annotations
 from textual import on
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from newsreader.facets import add_term, count_published, facet_term, view_facets
-from newsreader.model import Article
+from newsreader.articles.facets import add_term, count_published, facet_term, view_facets
+from newsreader.articles.model import Article
 from newsreader.tui.messages import ViewCounted
 from newsreader.tui.screens.base import MainScreenBase
 from newsreader.tui.widgets.facets_panel import FacetsPanel

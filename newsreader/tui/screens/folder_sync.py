@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from textual import work
 
-from newsreader.index import sort_articles
-from newsreader.model import Article
-from newsreader.query import narrows
+from newsreader.articles.index import sort_articles
+from newsreader.articles.model import Article
+from newsreader.articles.query import narrows
+from newsreader.reading.watcher import Signature
 from newsreader.session import SessionState
 from newsreader.tui.messages import FolderChanged, IndexBatch, ViewReady
 from newsreader.tui.screens.base import MainScreenBase
 from newsreader.tui.screens.views import queue_order
 from newsreader.tui.workers import poll_folder
-from newsreader.watcher import Signature
 
 REFRESH_DELAY = 0.25
 #: Seconds between two looks at the folder for files added, changed or removed.

@@ -18,7 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from newsreader.text import inert
+from newsreader.articles.text import inert
 
 TITLE = "newsreader — keys"
 HINT = "escape to close · rebind a key in the config's [keymap] by its id"

@@ -25,14 +25,15 @@ from textual.events import Resize
 from textual.widgets import Input, Static
 
 from newsreader import paths
-from newsreader.index import SORT_KEYS, Links
-from newsreader.journal import Journal, JournalError
-from newsreader.loader import VANISHED, load_detail
-from newsreader.model import BadFile
-from newsreader.query import QueryError, parse_query
+from newsreader.articles.index import SORT_KEYS, Links
+from newsreader.articles.model import BadFile
+from newsreader.articles.query import QueryError, parse_query
+from newsreader.articles.text import inert
+from newsreader.articles.urls import web_url_problem
+from newsreader.reading.loader import VANISHED, load_detail
+from newsreader.reading.watcher import FolderWatcher
 from newsreader.render import misread_reason
 from newsreader.session import SessionState, load_session, save_session
-from newsreader.text import inert
 from newsreader.tui.messages import LinksReady
 from newsreader.tui.screens.bad_files import BadFilesScreen
 from newsreader.tui.screens.base import Location
@@ -53,8 +54,7 @@ from newsreader.tui.widgets.related_panel import MAX_ROWS as RELATED_ROWS
 from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
 from newsreader.tui.widgets.status_bar import StatusBar
 from newsreader.tui.workers import UiTriage, index_folder, write_loop
-from newsreader.urls import web_url_problem
-from newsreader.watcher import FolderWatcher
+from newsreader.writing.journal import Journal, JournalError
 
 __all__ = ["Location", "MainScreen"]
 

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from newsreader.text import inert
+from newsreader.articles.text import inert
 
 
 class SaveViewScreen(ModalScreen[str | None]):

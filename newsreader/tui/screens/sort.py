@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsreader.index import SORT_KEYS
+from newsreader.articles.index import SORT_KEYS
 
 TITLE = "Sort by"
 HINT = "enter or letter choose · r reverse · escape cancel"

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from newsreader.journal import Change
-from newsreader.model import Article
-from newsreader.triage import Outcome
+from newsreader.articles.model import Article
 from newsreader.tui.messages import WriteFinished
 from newsreader.tui.screens.base import MainScreenBase
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.workers import WriteJob
+from newsreader.writing.journal import Change
+from newsreader.writing.triage import Outcome
 
 #: Titles in triage messages are cut to this many characters.
 TITLE_CHARS = 40

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from textual.widgets import Input
 
-from newsreader.model import Article
+from newsreader.articles.model import Article
 from newsreader.tui.screens.base import MainScreenBase, ViewState
 
 

@@ -3,16 +3,17 @@
 Textual's DataTable, OptionList and ListView build an object (or a measured renderable) per row,
 which is far too slow for 100,000 articles. :class:`ArticleList` is a Line API
 :class:`~textual.scroll_view.ScrollView` instead: the rows are a plain list of
-:class:`~newsreader.model.Article`, the virtual height is the row count (plus one header line),
-and :meth:`ArticleList.render_line` renders only the lines on screen, caching the strips it made.
+:class:`~newsreader.articles.model.Article`, the virtual height is the row count (plus one header
+line), and :meth:`ArticleList.render_line` renders only the lines on screen, caching the strips it
+made.
 
 Line 0 of the widget is a fixed header with the column titles and the sort arrow; it does not
 scroll. Virtual line ``i + 1`` is row ``i``, so the row under screen line ``y`` (``y >= 1``) is
 ``scroll_y + y - 1``.
 
-Everything from a file is untrusted: it goes through :func:`newsreader.text.inert` and is rendered
-as plain :class:`~rich.segment.Segment` text, never as markup. Columns are measured and cut in
-terminal cells (``rich.cells``), so CJK, emoji and combining characters keep them aligned.
+Everything from a file is untrusted: it goes through :func:`newsreader.articles.text.inert` and is
+rendered as plain :class:`~rich.segment.Segment` text, never as markup. Columns are measured and cut
+in terminal cells (``rich.cells``), so CJK, emoji and combining characters keep them aligned.
 
 The widget only renders and reports: marks come from the owner (:meth:`ArticleList.set_marks`),
 and ``space`` merely posts :class:`ArticleList.ToggleMark` for the owner to decide.
@@ -38,8 +39,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newsreader.model import Article
-from newsreader.text import inert, readable
+from newsreader.articles.model import Article
+from newsreader.articles.text import inert, readable
 
 #: The status glyphs carry the meaning without colour (``NO_COLOR``, a monochrome terminal):
 #: published or not as the site decides, and ``!`` where the file's flag says otherwise.

@@ -4,9 +4,10 @@ The pane is a fixed stack of sections (title, source, fields, URLs, images, ...)
 :class:`~textual.widgets.Static` holding a Rich renderable. Showing an article updates the
 sections and hides the empty ones, so nothing is mounted or removed while the user reads.
 
-Everything that comes from a file is untrusted: it goes through :func:`newsreader.text.inert`
-and into Rich ``Text`` as plain text, never as markup, so ``[bold]`` in a title shows literally
-and an ESC in an excerpt becomes a visible glyph instead of a terminal command.
+Everything that comes from a file is untrusted: it goes through
+:func:`newsreader.articles.text.inert` and into Rich ``Text`` as plain text, never as markup, so
+``[bold]`` in a title shows literally and an ESC in an excerpt becomes a visible glyph instead of a
+terminal command.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from newsreader import site as site_rules
-from newsreader.model import Article, ArticleDetail, Image, RelatedEntry
-from newsreader.text import inert, readable
+from newsreader.articles.model import Article, ArticleDetail, Image, RelatedEntry
+from newsreader.articles.text import inert, readable
+from newsreader.site import rules as site_rules
 
 #: The sections of the pane, top to bottom; each is a Static with id ``detail-<name>``. The
 #: excerpt is the story the editor judges: it comes right under the title and source, where the

@@ -1,8 +1,8 @@
 """The facets panel: the shown articles counted by state, provider, topic and type, and by day.
 
-It draws a :class:`~newsreader.facets.ViewFacets` the screen hands it (the counting is core work,
-done off the UI thread for large views) and posts :class:`FacetsPanel.Selected` when a value is
-chosen; the screen turns that into a query term. Values from files are shown as plain text.
+It draws a :class:`~newsreader.articles.facets.ViewFacets` the screen hands it (the counting is core
+work, done off the UI thread for large views) and posts :class:`FacetsPanel.Selected` when a value
+is chosen; the screen turns that into a query term. Values from files are shown as plain text.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsreader.facets import PROVIDER, STATE, TOPIC, TYPE, Timeline, ViewFacets
-from newsreader.text import inert
+from newsreader.articles.facets import PROVIDER, STATE, TOPIC, TYPE, Timeline, ViewFacets
+from newsreader.articles.text import inert
 
 #: Cells of the longest bar in a section.
 BAR_WIDTH = 10

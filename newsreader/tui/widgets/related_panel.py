@@ -20,8 +20,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from newsreader.model import Article, RelatedLink
-from newsreader.text import inert, readable
+from newsreader.articles.model import Article, RelatedLink
+from newsreader.articles.text import inert, readable
 from newsreader.tui.widgets.article_list import fit_cells
 
 IN_FOLDER = "⇢"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
-from newsreader.text import inert
+from newsreader.articles.text import inert
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ matches everything.
 Every malformed query raises :class:`QueryError` and nothing else.
 
 Free text is ``needle in article.search``, the title, excerpt, provider and domain lowercased once
-when the article was read (see :func:`newsreader.model.search_text`): over 100,000 articles a
-word found nowhere costs about 50–70 ms, against about 180 ms lowercasing every field per
+when the article was read (see :func:`newsreader.articles.model.search_text`): over 100,000 articles
+a word found nowhere costs about 50–70 ms, against about 180 ms lowercasing every field per
 keystroke and more for a precompiled ``re.IGNORECASE`` search.
 """
 
@@ -49,8 +49,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from newsreader.model import SEARCH_SEPARATOR, Article, fold_text
-from newsreader.text import inert
+from newsreader.articles.model import SEARCH_SEPARATOR, Article, fold_text
+from newsreader.articles.text import inert
 
 __all__ = ["MAX_DEPTH", "SYNTAX", "Predicate", "Query", "QueryError", "parse_query", "syntax_help"]
 

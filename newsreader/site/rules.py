@@ -2,7 +2,7 @@
 
 What Jekyll reads from a file (does its ``published`` value let the page through, which date the
 page has) is fixed when the file is read, and kept with the article (see
-:mod:`newsreader.jekyll`). Whether the site shows the page *now* also depends on the site's
+:mod:`newsreader.site.jekyll`). Whether the site shows the page *now* also depends on the site's
 ``_config.yml`` (``future``, ``unpublished``) and on the time of the build, which move on while
 the app runs. One folder is open per process, so this module keeps that folder's site config;
 :func:`open_site` sets it when a folder is opened (the CLI and the app both do).
@@ -14,10 +14,17 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsreader.jekyll import COPIED, HIDDEN, PUBLISHED, SiteConfig, find_site_config, publishes
+from newsreader.site.jekyll import (
+    COPIED,
+    HIDDEN,
+    PUBLISHED,
+    SiteConfig,
+    find_site_config,
+    publishes,
+)
 
 if TYPE_CHECKING:
-    from newsreader.model import Article
+    from newsreader.articles.model import Article
 
 __all__ = ["config", "flag_blocker", "open_site", "shows", "use_config", "verdict", "words"]
 
@@ -43,7 +50,7 @@ def config() -> SiteConfig:
 
 def shows(renders: bool, when: float | None) -> bool:
     """Whether the site would publish a document if it were built now (see
-    :func:`newsreader.jekyll.publishes`)."""
+    :func:`newsreader.site.jekyll.publishes`)."""
     return publishes(renders, when, _config, time.time())
 
 

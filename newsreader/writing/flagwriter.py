@@ -31,8 +31,8 @@ from typing import Any, cast
 
 import yaml
 
-from newsreader import jekyll, psych
-from newsreader.model import FileStamp
+from newsreader.articles.model import FileStamp
+from newsreader.site import jekyll, psych
 
 __all__ = [
     "ConflictError",

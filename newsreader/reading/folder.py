@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from newsreader.index import ArticleIndex
-from newsreader.indexer import IndexUpdate, index_updates
-from newsreader.loader import DEFAULT_EXTENSIONS
+from newsreader.articles.index import ArticleIndex
+from newsreader.reading.indexer import IndexUpdate, index_updates
+from newsreader.reading.loader import DEFAULT_EXTENSIONS
 
 
 class FolderError(Exception):

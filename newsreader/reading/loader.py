@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
-from newsreader import jekyll
-from newsreader.model import Article, ArticleDetail, BadFile, FileStamp
-from newsreader.parsing import MAX_FILE_SIZE, parse_article, parse_detail
+from newsreader.articles.model import Article, ArticleDetail, BadFile, FileStamp
+from newsreader.reading.parsing import MAX_FILE_SIZE, parse_article, parse_detail
+from newsreader.site import jekyll
 
 DEFAULT_EXTENSIONS = (".md", ".markdown", ".txt")
 #: The reason given for a file that disappeared between listing and reading.

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from newsreader.model import Article
+from newsreader.articles.model import Article
 
 #: Values listed per facet; the rest are counted as "more".
 TOP = 30

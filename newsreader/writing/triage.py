@@ -17,8 +17,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from newsreader import site as site_rules
-from newsreader.flagwriter import (
+from newsreader.articles.index import ArticleIndex
+from newsreader.articles.model import Article, BadFile, content_digest
+from newsreader.reading.loader import VANISHED, load_file
+from newsreader.site import rules as site_rules
+from newsreader.writing.flagwriter import (
     ConflictError,
     FileState,
     FlagEditError,
@@ -32,10 +35,7 @@ from newsreader.flagwriter import (
     temp_name,
     token_meaning,
 )
-from newsreader.index import ArticleIndex
-from newsreader.journal import Batch, Change, Journal, OpenOperation
-from newsreader.loader import VANISHED, load_file
-from newsreader.model import Article, BadFile, content_digest
+from newsreader.writing.journal import Batch, Change, Journal, OpenOperation
 
 #: Files whose intents are journalled with one write and fsync before any of them is written.
 CHUNK = 64

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
-from newsreader import heap
-from newsreader.cache import CacheError, cache_path, load_cache, save_cache
-from newsreader.loader import DEFAULT_EXTENSIONS, FoundFile, find_files, load_file
-from newsreader.model import Article, BadFile, FileStamp
-from newsreader.records import Record, RecordError, from_record, to_record
+from newsreader.articles.model import Article, BadFile, FileStamp
+from newsreader.reading import heap
+from newsreader.reading.cache import CacheError, cache_path, load_cache, save_cache
+from newsreader.reading.loader import DEFAULT_EXTENSIONS, FoundFile, find_files, load_file
+from newsreader.reading.records import Record, RecordError, from_record, to_record
 
 #: Files to parse before worker processes are worth their start-up.
 PARALLEL_THRESHOLD = 3000
@@ -116,7 +116,7 @@ class _Parallel:
         self.pool: ProcessPoolExecutor | None
         try:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["newsreader.indexer"])
+            context.set_forkserver_preload(["newsreader.reading.indexer"])
             self.pool = ProcessPoolExecutor(_worker_count(), mp_context=context)
         except (OSError, ValueError):
             self.pool = None
@@ -268,7 +268,7 @@ class _State:
 
     def keep(self, items: list[Article | BadFile]) -> None:
         """Leave a large batch of long-lived articles out of full collections (see
-        :mod:`newsreader.heap`). Measured at 100k: a warm start 3.4 s → 2.9 s, a cold one
+        :mod:`newsreader.reading.heap`). Measured at 100k: a warm start 3.4 s → 2.9 s, a cold one
         13.6 s → 11.5 s; the app's full collections 15–20 ms instead of 100–200 ms."""
         if len(items) >= FREEZE_BATCH:
             self.frozen = True

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from newsreader import paths
-from newsreader.records import Record, RecordError, record_key
+from newsreader.reading.records import Record, RecordError, record_key
 
 CACHE_VERSION = 8  # 8: accents folded out of the search text
 MAGIC = b"NEWSREADER-CACHE\n"

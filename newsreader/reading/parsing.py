@@ -16,8 +16,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from newsreader import jekyll
-from newsreader.model import (
+from newsreader.articles.model import (
     Article,
     ArticleDetail,
     BadFile,
@@ -26,8 +25,9 @@ from newsreader.model import (
     RelatedEntry,
     RelatedLink,
 )
-from newsreader.scanner import MAX_NUMBER_LENGTH, scan_front_matter
-from newsreader.text import inert
+from newsreader.articles.text import inert
+from newsreader.reading.scanner import MAX_NUMBER_LENGTH, scan_front_matter
+from newsreader.site import jekyll
 
 MAX_FILE_SIZE = 1 << 20
 #: More alias references than this in one file is treated as an alias bomb.

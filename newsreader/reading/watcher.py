@@ -11,8 +11,9 @@ Polling, with no extra dependency. Each :meth:`FolderWatcher.poll`:
   debounces files that are still being written.
 
 What it knows of a file is a :data:`Signature`: its size and mtime packed into bytes, so that the
-index's :class:`~newsreader.model.FileStamp` objects (which begin with the same 16 bytes) serve as
-signatures as they are, and 100,000 files cost the watcher a dict, not 100,000 more objects.
+index's :class:`~newsreader.articles.model.FileStamp` objects (which begin with the same 16 bytes)
+serve as signatures as they are, and 100,000 files cost the watcher a dict, not 100,000 more
+objects.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsreader.loader import DEFAULT_EXTENSIONS, MAX_DEPTH, find_files, folder_depth
+from newsreader.reading.loader import DEFAULT_EXTENSIONS, MAX_DEPTH, find_files, folder_depth
 
 #: Bytes that begin with (size, mtime_ns) packed as two little-endian int64 (a FileStamp does).
 Signature = bytes

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsreader.flagwriter import token_meaning
+from newsreader.writing.flagwriter import token_meaning
 
 __all__ = ["Batch", "Change", "Journal", "JournalError", "OpenOperation"]
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from itertools import repeat
 from typing import Any
 
-from newsreader.model import Article, BadFile, FileStamp, RelatedLink
+from newsreader.articles.model import Article, BadFile, FileStamp, RelatedLink
 
 ARTICLE, BAD = 0, 1
 _ARTICLE_LEN = 25

@@ -4,9 +4,9 @@ Loading every file with the YAML loader costs about 0.3 ms a file, far too slow 
 files. Real (and generated) front matter uses a tiny part of YAML: block mappings and sequences
 indented with spaces, one-line double-quoted strings, one-line plain scalars. This module reads
 exactly that subset with plain string operations and returns the same mapping the loader would
-(``load_yaml`` in :mod:`newsreader.parsing`), or None whenever the text is outside the subset or
-anything about it is uncertain; the caller then falls back to the loader, which also reports the
-errors. It never returns a wrong answer for a file the loader would refuse.
+(``load_yaml`` in :mod:`newsreader.reading.parsing`), or None whenever the text is outside the
+subset or anything about it is uncertain; the caller then falls back to the loader, which also
+reports the errors. It never returns a wrong answer for a file the loader would refuse.
 
 What the subset accepts, and why each rule is exactly the loader's:
 

@@ -11,7 +11,7 @@ bytes, so the app can say what the *site* will do rather than what a Python read
    match (the front matter is never closed) means no front matter and no error. Invalid UTF-8
    anywhere in the file makes the match raise ``ArgumentError``.
 3. Group 1 (from the opening ``---`` line to the closing line) goes to ``Psych.safe_load``
-   (:func:`newsreader.psych.safe_load`). ``nil``/``false`` merge nothing; a Hash is merged
+   (:func:`newsreader.site.psych.safe_load`). ``nil``/``false`` merge nothing; a Hash is merged
    (``categories`` that is not a string, list or null raises ``TypeError`` first); anything
    else raises ``NoMethodError``.
 4. A front-matter ``date`` goes through ``Utils.parse_date(value.to_s)`` (``Time.parse``); a
@@ -38,7 +38,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from newsreader import psych
+from newsreader.site import psych
 
 __all__ = [
     "COPIED",
@@ -638,7 +638,7 @@ def find_site_config(folder: Path) -> SiteConfig:
     """The site config of an opened folder: the first ``_config.yml`` in its parent and upward,
     up to the git work tree's root (a folder holding ``.git``) or the filesystem root.
 
-    Read with :func:`newsreader.psych.safe_load`; ``future``/``unpublished`` take Ruby truth (a
+    Read with :func:`newsreader.site.psych.safe_load`; ``future``/``unpublished`` take Ruby truth (a
     text "false" is true to Jekyll). A config that cannot be read gives the defaults with a
     ``problem``. Never raises.
     """

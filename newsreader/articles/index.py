@@ -15,10 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsreader import heap
-from newsreader import site as site_rules
-from newsreader.model import Article, BadFile, RelatedLink
-from newsreader.urls import normalize_url
+from newsreader.articles.model import Article, BadFile, RelatedLink
+from newsreader.articles.urls import normalize_url
+from newsreader.reading import heap
+from newsreader.site import rules as site_rules
 
 #: Installing links for at least this many articles settles the heap (see install_links).
 SETTLE_LINKS = 20_000
@@ -244,7 +244,7 @@ class ArticleIndex:
 
     def reaching_site(self) -> int:
         """How many problem files the site still builds (see :attr:`Counts.reaching_site`)."""
-        from newsreader.jekyll import HIDDEN
+        from newsreader.site.jekyll import HIDDEN
 
         return len(self._misread) + sum(1 for b in self._bad.values() if b.site != HIDDEN)
 
@@ -370,7 +370,7 @@ class ArticleIndex:
         """Take prepared links if they were built from this very version; False if stale.
 
         In a large folder, what the links and the views made since indexing hold is then left
-        out of full collections too (:func:`newsreader.heap.settle`, ~0.1 s once at 100k):
+        out of full collections too (:func:`newsreader.reading.heap.settle`, ~0.1 s once at 100k):
         measured, a keystroke in the filter at 100k took ~10 ms less.
         """
         if links.version != self.version:

@@ -16,7 +16,7 @@ from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from newsreader import site as site_rules
+from newsreader.site import rules as site_rules
 
 
 class FileStamp(bytes):
@@ -196,9 +196,9 @@ class Article:
     flag: bool | None = None
     #: True when the file has a top-level ``published`` key at all (of any type).
     has_flag: bool = False
-    #: What Jekyll reads from the file (see :mod:`newsreader.jekyll`): whether its ``published``
-    #: value lets the page through (Ruby's truth: ``false`` and null do not, a missing key
-    #: does), the page's date in epoch seconds (its ``date`` key, else a ``YYYY-MM-DD-`` file
+    #: What Jekyll reads from the file (see :mod:`newsreader.site.jekyll`): whether its
+    #: ``published`` value lets the page through (Ruby's truth: ``false`` and null do not, a missing
+    #: key does), the page's date in epoch seconds (its ``date`` key, else a ``YYYY-MM-DD-`` file
     #: name; None: none), and why Jekyll cannot read the front matter ("" when it can: else
     #: it builds the page with no front matter at all, so ``published:`` is ignored).
     renders: bool = True

@@ -512,9 +512,15 @@ def ruby_time(
     if zone is None:
         zone = _TIMEZONES.setdefault(offset, timezone(timedelta(seconds=offset)))
     try:
-        return (_EPOCH + timedelta(seconds=seconds, microseconds=micro)).astimezone(zone)
+        instant = _EPOCH + timedelta(seconds=seconds, microseconds=micro)
     except OverflowError:
         return RubyTime(seconds + micro / 1_000_000)
+    try:
+        return instant.astimezone(zone)
+    except OverflowError:
+        # The instant fits Python's years but its local fields do not (0001-01-01 04:00 UTC
+        # is 0000-12-31 at -05:00): keep the exact instant, in UTC.
+        return instant
 
 
 def _parse_time(string: str) -> datetime | RubyTime:

@@ -1,0 +1,1 @@
+"""Writing: the flag writer, the write-ahead journal and triage with undo."""
