@@ -187,6 +187,8 @@ SHOTS: tuple[Shot, ...] = (
     Shot("help.svg", WIDE, lambda pilot: press(pilot, "question_mark")),
     Shot("problems.svg", WIDE, lambda pilot: press(pilot, "exclamation_mark")),
     Shot("confirm.svg", WIDE, confirm_bulk),
+    Shot("facets.svg", WIDE, lambda pilot: press(pilot, "F")),
+    Shot("queue.svg", WIDE, lambda pilot: press(pilot, "w")),
     Shot("narrow.svg", NARROW),
 )
 
