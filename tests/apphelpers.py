@@ -20,6 +20,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from newsreader.tui.app import NewsreaderApp
+from newsreader.tui.screens.main import MainScreen
 
 A, B, C, D = "a.md", "b.md", "c.md", "d.md"
 #: The rows in the default sort (date, newest first).
@@ -148,3 +149,14 @@ def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
     old, new = before.splitlines(), after.splitlines()
     assert len(old) == len(new), "a line was added or removed"
     return [(o, n) for o, n in zip(old, new, strict=True) if o != n]
+
+
+def ids(screen: MainScreen) -> list[str]:
+    """The ids of the rows in the list, in order."""
+    return [a.id for a in screen.articles.rows]
+
+
+def current(screen: MainScreen) -> str | None:
+    """The id under the list cursor."""
+    article = screen.articles.current
+    return article.id if article else None

@@ -42,7 +42,9 @@ from tests.apphelpers import (
     C,
     D,
     changed_lines,
+    current,
     flag_lines,
+    ids,
     ready,
     snapshot,
     wait_until,
@@ -57,17 +59,6 @@ SIZE = (120, 40)
 def folder(tmp_path: Path) -> Path:
     """The four-article fixture folder."""
     return write_small_folder(tmp_path / "news")
-
-
-def ids(screen: MainScreen) -> list[str]:
-    """The ids of the rows in the list, in order."""
-    return [a.id for a in screen.articles.rows]
-
-
-def current(screen: MainScreen) -> str | None:
-    """The id under the list cursor."""
-    article = screen.articles.current
-    return article.id if article else None
 
 
 def notifications(app: object) -> list[str]:

@@ -21,7 +21,19 @@ from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.screens.triage_actions import describe, quoted_title
 from newsreader.tui.widgets.status_bar import StatusBar
 from newsreader.writing.journal import Change
-from tests.apphelpers import TITLES, A, B, C, D, ready, snapshot, wait_until, write_small_folder
+from tests.apphelpers import (
+    TITLES,
+    A,
+    B,
+    C,
+    D,
+    current,
+    ids,
+    ready,
+    snapshot,
+    wait_until,
+    write_small_folder,
+)
 
 SIZE = (120, 40)
 
@@ -30,17 +42,6 @@ SIZE = (120, 40)
 def folder(tmp_path: Path) -> Path:
     """The four-article fixture folder."""
     return write_small_folder(tmp_path / "news")
-
-
-def ids(screen: MainScreen) -> list[str]:
-    """The ids of the rows in the list, in order."""
-    return [a.id for a in screen.articles.rows]
-
-
-def current(screen: MainScreen) -> str | None:
-    """The id under the list cursor."""
-    article = screen.articles.current
-    return article.id if article else None
 
 
 def flag(folder: Path, name: str) -> str:
