@@ -34,7 +34,9 @@ from newsreader.render import (
     problem_lines,
     stats_lines,
 )
+from newsreader.writing import review
 from newsreader.writing.flagwriter import WriteError
+from newsreader.writing.gitfolder import CommitResult, GitError, commit_flags
 from newsreader.writing.journal import Change, Journal, JournalError
 from newsreader.writing.triage import Outcome, Triage
 
@@ -48,6 +50,8 @@ COMMAND_HELP = {
     "unpublish": "set published: false on articles named by id, --query or --view",
     "undo": "undo the last change (the app's too: they share the journal)",
     "redo": "redo the last undone change",
+    "review": "flag changes not committed yet, old -> new; --revert ID takes one back",
+    "commit": "git commit the files whose only change is the published: line (never pushes)",
     "completion": "print a shell completion script: completion bash|zsh|fish",
     "help": "help on a command, or on the query language: help query",
 }
@@ -58,10 +62,11 @@ STANDALONE = frozenset({"completion", "help"})
 
 EXIT_CODES = """exit codes:
   0    done
-  1    check: a problem file was found; publish, unpublish, undo, redo: a file was
-       refused or skipped (the others were done)
+  1    check: a problem file was found; publish, unpublish, undo, redo, review
+       --revert: a file was refused or skipped (the others were done)
   2    nothing done: a usage error, no such folder or article, a bad query, an
-       unknown view, nothing to undo or redo, an unreadable journal or config file
+       unknown view, nothing to undo or redo, an unreadable journal or config file,
+       commit: not inside a git work tree, or git failed
   130  interrupted"""
 
 QUERY_POINTER = "query syntax: newsreader help query"
@@ -74,6 +79,8 @@ EXAMPLES = """examples:
   newsreader publish ~/seeds 2021-12-01-chips.md 2021-12-02-cars.md
   newsreader unpublish ~/seeds -q 'quality<20' --dry-run
   newsreader undo ~/seeds
+  newsreader review ~/seeds --revert 2021-12-02-cars.md
+  newsreader commit ~/seeds -m 'Morning triage'
   newsreader completion bash > ~/.local/share/bash-completion/completions/newsreader"""
 
 
@@ -104,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_command(args)
         _refuse_typo(command, args)
         return _run_app(args)
-    except (CliError, FolderError, QueryError, JournalError, WriteError) as exc:
+    except (CliError, FolderError, QueryError, JournalError, WriteError, GitError) as exc:
         message = inert(str(exc))
         print(f"newsreader: {message}", file=sys.stderr)
         if as_json:
@@ -288,6 +295,33 @@ def command_parser() -> argparse.ArgumentParser:
         _folder(cmd)
         _json(cmd)
     cmd = command(
+        "review",
+        "\n\nInside git: files this app's journal changed whose only change from HEAD is the\n"
+        "published: line. Outside git: files the journal's done changes left as they are.\n"
+        "A revert is its own change: undo brings the flag back.",
+    )
+    _folder(cmd)
+    cmd.add_argument(
+        "--revert",
+        nargs="+",
+        metavar="ID",
+        help="write the old flag text back on these articles (one undoable change)",
+    )
+    _json(cmd)
+    cmd = command(
+        "commit",
+        "\n\nFiles with any other change (another writer's edits, a crawler run) are listed\n"
+        "and left out, and nothing else staged goes in. Nothing to commit: no commit, exit 0.",
+    )
+    _folder(cmd)
+    cmd.add_argument(
+        "--message",
+        "-m",
+        metavar="MSG",
+        help="the commit message (default: counts, then the titles published and unpublished)",
+    )
+    _json(cmd)
+    cmd = command(
         "completion",
         "\n\ninstall it:\n"
         "  bash: newsreader completion bash > "
@@ -342,7 +376,7 @@ def _run_command(args: list[str]) -> int:
     if hasattr(ns, "view"):
         ns.query = query_text(ns.query, ns.view, settings)
     index = build_index(ns.folder, settings.extensions)
-    if ns.command in READ_ONLY:
+    if ns.command in READ_ONLY or ns.command == "commit":
         _recover(index)  # publish, unpublish, undo and redo recover under their own lock
     handler = {
         "list": _cmd_list,
@@ -353,6 +387,8 @@ def _run_command(args: list[str]) -> int:
         "unpublish": _cmd_publish,
         "undo": _cmd_step,
         "redo": _cmd_step,
+        "review": _cmd_review,
+        "commit": _cmd_commit,
     }[ns.command]
     return handler(ns, index, settings, sys.stdout)
 
@@ -509,6 +545,76 @@ def _cmd_step(ns: argparse.Namespace, index: ArticleIndex, settings: Settings, o
     if outcome is None:
         raise CliError(f"nothing to {ns.command}")
     return _report(out, ns.json, ns.command, outcome)
+
+
+def _cmd_review(
+    ns: argparse.Namespace, index: ArticleIndex, settings: Settings, out: TextIO
+) -> int:
+    triage = Triage(index, Journal(paths.journal_file(index.root)))
+    if ns.revert:
+        outcome = review.revert(triage, [i.removeprefix("./") for i in ns.revert])
+        return _report(out, ns.json, "revert", outcome)
+    triage.recover()
+    items = review.pending(index, triage.journal)
+    for item in items:
+        if ns.json:
+            _emit(
+                out,
+                {
+                    "id": item.id,
+                    "title": item.title,
+                    "from": item.old,
+                    "to": item.new,
+                    "diff": item.diff,
+                    "committed": item.committed,
+                },
+            )
+        else:
+            out.write(f"{inert(item.id)}: {_token_text(item.old)} -> {_token_text(item.new)}\n")
+            out.write("".join(f"  {inert(line)}\n" for line in item.diff))
+    if not ns.json:
+        out.write(f"{len(items)} uncommitted flag changes\n")
+    return 0
+
+
+def _token_text(token: str | None) -> str:
+    return "(no key)" if token is None else inert(token) or "(empty)"
+
+
+def _cmd_commit(
+    ns: argparse.Namespace, index: ArticleIndex, settings: Settings, out: TextIO
+) -> int:
+    def title(article_id: str) -> str:
+        article = index.get(article_id)
+        return article.title if article is not None else ""
+
+    result = commit_flags(index.root, title, ns.message)
+    if ns.json:
+        _emit(out, _commit_json(result))
+        return 0
+    for status in result.left_out:
+        out.write(f"left out {inert(status.id)}: {inert(status.reason)}\n")
+    if not result.commit:
+        out.write("nothing to commit\n")
+        return 0
+    for status in result.committed:
+        out.write(
+            f"committed {inert(status.id)}: "
+            f"{_token_text(status.head_token)} -> {_token_text(status.work_token)}\n"
+        )
+    subject = result.message.splitlines()[0] if result.message else ""
+    out.write(f"commit {result.commit[:12]}: {inert(subject)}\n")
+    return 0
+
+
+def _commit_json(result: CommitResult) -> dict[str, Any]:
+    """``commit``: the new commit's hash, null when nothing was committed."""
+    return {
+        "commit": result.commit or None,
+        "message": result.message or None,
+        "files": [{"id": s.id, "from": s.head_token, "to": s.work_token} for s in result.committed],
+        "left_out": [{"id": s.id, "reason": s.reason} for s in result.left_out],
+    }
 
 
 def _report(out: TextIO, as_json: bool, verb: str, outcome: Outcome, dry_run: bool = False) -> int:

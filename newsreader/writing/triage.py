@@ -13,7 +13,7 @@ changed since is skipped and reported, never overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -170,6 +170,27 @@ class Triage:
         outcome.unchanged += [i for i in ids if i not in planned and i in self.index]
         return outcome
 
+    def revert(self, tokens: Mapping[str, str | None], label: str = "revert") -> Outcome:
+        """Write back the exact flag text ``tokens[id]`` (None: no key) as one undoable batch.
+
+        Review uses this to take back a change not yet committed: the file gets its former
+        flag line byte for byte, journalled like any publish, so undo brings the change back.
+        """
+        with self.journal.locked():
+            self.recover()
+            changes, missing = [], []
+            for article_id, token in tokens.items():
+                article = self.index.get(article_id)
+                if article is None:
+                    missing.append(Failure(article_id, self._why_not_indexed(article_id)))
+                else:
+                    meaning = token_meaning(token)
+                    old = _restore_value(article)
+                    changes.append(Change(article_id, old, meaning, (None, token)))
+            outcome = self._publish(changes, label)
+        outcome.failed[:0] = missing
+        return outcome
+
     def undo(self, progress: Progress | None = None) -> Outcome | None:
         """Revert the last batch (None when there is nothing to undo)."""
         with self.journal.locked():
@@ -228,7 +249,11 @@ class Triage:
             if article is not None and state.stamp != article.stamp:
                 path = self.index.root / change.id
                 raise ConflictError(f"{path} changed on disk since it was read; reload it first")
-            data, old, new = edit_flag_tokens(state.data, change.new)
+            if change.tokens is None:
+                data, old, new = edit_flag_tokens(state.data, change.new)
+            else:  # a revert: the exact former text, not only its meaning
+                old, new = flag_token(state.data), change.tokens[1]
+                data = set_flag_token(state.data, new)
         except WriteError as exc:
             outcome.failed.append(Failure(change.id, str(exc)))
             self.reload(change.id)

@@ -1,0 +1,206 @@
+"""The opened folder as part of a git work tree: which files differ from HEAD, and committing
+exactly the ones whose only change is the top-level ``published:`` flag.
+
+Everything goes through the ``git`` command line (no git library). A file counts as
+*flag-only* when HEAD's blob, with its flag value text set to the working file's, is byte for
+byte the working file: the same check the flag writer makes, so a crawler's edit (a new
+``heat``) or another writer's edit beside a flag change is never mistaken for ours. Untracked,
+deleted and unreadable files are other changes. Nothing here ever pushes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsreader.writing.flagwriter import FlagEditError, flag_token, set_flag_token, token_meaning
+
+__all__ = [
+    "CommitResult",
+    "FileStatus",
+    "GitError",
+    "changed_files",
+    "commit_flags",
+    "commit_message",
+    "toplevel",
+]
+
+
+class GitError(Exception):
+    """A git command failed; the message is one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileStatus:
+    """One file of the folder that differs from HEAD."""
+
+    #: The path inside the opened folder (an article id).
+    id: str
+    #: The path inside the repository, as git names it.
+    path: str
+    #: True when the only change from HEAD is the top-level ``published:`` value.
+    flag_only: bool
+    #: The flag's value text in HEAD and in the working file (None: no key or no such file).
+    head_token: str | None = None
+    work_token: str | None = None
+    #: Why it is not flag-only ("" when it is).
+    reason: str = ""
+
+    @property
+    def publishes(self) -> bool:
+        """True when the working file's flag lets Jekyll render the page (no key does too)."""
+        return token_meaning(self.work_token) is not False
+
+
+@dataclass(slots=True)
+class CommitResult:
+    """What :func:`commit_flags` did."""
+
+    #: The new commit's hash; "" when nothing was committed.
+    commit: str = ""
+    message: str = ""
+    committed: list[FileStatus] = field(default_factory=list)
+    #: Files of the folder with other changes, left out of the commit.
+    left_out: list[FileStatus] = field(default_factory=list)
+
+
+def _run(
+    cwd: Path, args: Sequence[str], *, check: bool = True, stdin: bytes = b""
+) -> subprocess.CompletedProcess[bytes]:
+    """Run one git command in ``cwd``; with ``check``, a failure raises :class:`GitError`."""
+    # --literal-pathspecs: an article named "[draft].md" or "*.md" is a path, not a pattern.
+    try:
+        done = subprocess.run(
+            ["git", "--literal-pathspecs", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            check=False,
+            # No prompts (credentials, editors): this runs headless and from the app.
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true"},
+        )
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror or exc}") from exc
+    if check and done.returncode != 0:
+        text = os.fsdecode(done.stderr or done.stdout).strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {text[-1] if text else done.returncode}")
+    return done
+
+
+def toplevel(folder: Path) -> Path | None:
+    """The root of the git work tree ``folder`` is in; None outside one (or without git)."""
+    try:
+        done = _run(folder, ["rev-parse", "--show-toplevel"], check=False)
+    except GitError:
+        return None
+    if done.returncode != 0:
+        return None
+    return Path(os.fsdecode(done.stdout.rstrip(b"\n")))
+
+
+def _prefix(folder: Path, top: Path) -> str:
+    """The folder's path inside the repository ("" at its root), with a trailing slash."""
+    inside = folder.resolve().relative_to(top.resolve()).as_posix()
+    return "" if inside == "." else inside + "/"
+
+
+def _head_blob(top: Path, path: str) -> bytes | None:
+    done = _run(top, ["cat-file", "blob", f"HEAD:{path}"], check=False)
+    return done.stdout if done.returncode == 0 else None
+
+
+def _classify(top: Path, article_id: str, path: str, code: str) -> FileStatus:
+    """Whether the file's only change from HEAD is its flag value."""
+    if code == "??":
+        return FileStatus(article_id, path, False, reason="untracked new file")
+    if "D" in code:
+        return FileStatus(article_id, path, False, reason="deleted")
+    head = _head_blob(top, path)
+    if head is None:
+        return FileStatus(article_id, path, False, reason="not in HEAD")
+    try:
+        work = (top / path).read_bytes()
+    except OSError as exc:
+        return FileStatus(article_id, path, False, reason=exc.strerror or str(exc))
+    try:
+        head_token, work_token = flag_token(head), flag_token(work)
+        same = work != head and set_flag_token(head, work_token) == work
+    except FlagEditError as exc:
+        return FileStatus(article_id, path, False, reason=str(exc))
+    reason = "" if same else "other changes than the published: line"
+    return FileStatus(article_id, path, same, head_token, work_token, reason)
+
+
+def changed_files(folder: Path) -> list[FileStatus]:
+    """Every file under ``folder`` that differs from HEAD, sorted by id.
+
+    Raises :class:`GitError` when ``folder`` is not inside a git work tree.
+    """
+    top = toplevel(folder)
+    if top is None:
+        raise GitError(f"{folder} is not inside a git work tree")
+    prefix = _prefix(folder, top)
+    # Porcelain v1 with -z: stable, unquoted paths relative to the top level; --no-renames
+    # so that every entry is one path (a rename shows as a deletion and a new file).
+    done = _run(
+        folder,
+        ["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--", "."],
+    )
+    found = []
+    for entry in done.stdout.split(b"\0"):
+        if len(entry) < 4:
+            continue
+        code, path = entry[:2].decode("ascii", "replace"), os.fsdecode(entry[3:])
+        if path.startswith(prefix):
+            found.append(_classify(top, path[len(prefix) :], path, code))
+    return sorted(found, key=lambda s: s.id)
+
+
+def commit_message(changes: Iterable[FileStatus], title: Callable[[str], str]) -> str:
+    """ "Publish 3, unpublish 1", then the titles published and unpublished (``title(id)``)."""
+    changes = list(changes)
+    published = [c for c in changes if c.publishes]
+    unpublished = [c for c in changes if not c.publishes]
+    counts = []
+    if published:
+        counts.append(f"publish {len(published)}")
+    if unpublished:
+        counts.append(f"unpublish {len(unpublished)}")
+    head = ", ".join(counts)
+    lines = [head[:1].upper() + head[1:]]
+    for heading, group in (("Published", published), ("Unpublished", unpublished)):
+        if group:
+            lines += ["", f"{heading}:"]
+            lines += [f"- {title(c.id) or c.id}" for c in group]
+    return "\n".join(lines) + "\n"
+
+
+def commit_flags(
+    folder: Path, title: Callable[[str], str] = lambda _: "", message: str | None = None
+) -> CommitResult:
+    """Commit exactly the files under ``folder`` whose only change from HEAD is their flag.
+
+    Files with any other change are left out (and listed); whatever else is staged stays
+    staged and out of the commit (``git commit --only``). With nothing flag-only, no commit is
+    made. ``message`` replaces the generated one. Never pushes.
+    """
+    statuses = changed_files(folder)
+    result = CommitResult(
+        committed=[s for s in statuses if s.flag_only],
+        left_out=[s for s in statuses if not s.flag_only],
+    )
+    if not result.committed:
+        return result
+    top = toplevel(folder)
+    assert top is not None  # changed_files checked it
+    result.message = message or commit_message(result.committed, title)
+    # --only: the commit holds these paths' working-tree contents on top of HEAD and nothing
+    # else that is staged; the message comes on stdin, never through an editor.
+    paths = [s.path for s in result.committed]
+    _run(top, ["commit", "--only", "-q", "-F", "-", "--", *paths], stdin=result.message.encode())
+    done = _run(top, ["rev-parse", "HEAD"])
+    result.commit = done.stdout.decode("ascii").strip()
+    return result
