@@ -143,6 +143,35 @@ def test_mode_only_change_is_not_flag_only(repo: Path) -> None:
     assert not status.flag_only
 
 
+def test_mode_change_beside_a_flag_change_is_left_out(repo: Path) -> None:
+    path = repo / "_news" / "a.md"
+    path.write_bytes(_article("Story A", "true"))
+    path.chmod(0o755)
+    [status] = changed_files(repo / "_news")
+    assert (status.flag_only, status.reason) == (False, "file mode changed")
+
+
+def test_odd_names_are_paths_not_patterns(repo: Path) -> None:
+    news = repo / "_news"
+    for name in ("[x].md", "with space.md", "*.md"):
+        (news / name).write_bytes(_article(name))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "odd names")
+    (news / "[x].md").write_bytes(_article("[x].md", "true"))
+    (news / "with space.md").write_bytes(_article("with space.md", "true"))
+    result = commit_flags(news)
+    assert [s.id for s in result.committed] == ["[x].md", "with space.md"]
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_repository_without_commits(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "a.md").write_bytes(_article("A"))
+    [status] = changed_files(tmp_path)
+    assert (status.id, status.flag_only) == ("a.md", False)
+    assert commit_flags(tmp_path).commit == ""
+
+
 def test_outside_git(tmp_path: Path) -> None:
     folder = tmp_path / "plain"
     folder.mkdir()

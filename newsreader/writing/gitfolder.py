@@ -11,6 +11,7 @@ deleted and unreadable files are other changes. Nothing here ever pushes.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ __all__ = [
     "commit_message",
     "toplevel",
 ]
+
+
+_OBJECT = re.compile(rb"[0-9a-f]{40,64} ([a-z]+) ([0-9]+)")
 
 
 class GitError(Exception):
@@ -107,20 +111,56 @@ def _prefix(folder: Path, top: Path) -> str:
     return "" if inside == "." else inside + "/"
 
 
-def _head_blob(top: Path, path: str) -> bytes | None:
-    done = _run(top, ["cat-file", "blob", f"HEAD:{path}"], check=False)
-    return done.stdout if done.returncode == 0 else None
+def _head_blobs(top: Path, paths: Sequence[str]) -> dict[str, bytes]:
+    """HEAD's content of each of ``paths`` that is a file in HEAD.
+
+    One ``git cat-file --batch`` for them all: a crawler run can change thousands of files, and
+    one process per file would take seconds. Its input is line-based, so a path holding a line
+    break is left out (and so counts as not in HEAD: an other change, never committed).
+    """
+    asked = [p for p in paths if "\n" not in p]
+    if not asked:
+        return {}
+    query = b"".join(b"HEAD:" + os.fsencode(p) + b"\n" for p in asked)
+    out = _run(top, ["cat-file", "--batch"], stdin=query).stdout
+    blobs, pos = {}, 0
+    for path in asked:
+        end = out.index(b"\n", pos)
+        # "<hash> <type> <size>" then the content and a newline, or "<name> missing".
+        found = _OBJECT.fullmatch(out[pos:end])
+        pos = end + 1
+        if found is not None:
+            size = int(found[2])
+            if found[1] == b"blob":
+                blobs[path] = out[pos : pos + size]
+            pos += size + 1
+    return blobs
 
 
-def _classify(top: Path, article_id: str, path: str, code: str) -> FileStatus:
+def _modes(folder: Path) -> dict[str, tuple[bytes, bytes]]:
+    """The (HEAD, working tree) modes of tracked files under ``folder`` whose mode changed."""
+    out = _run(folder, ["diff-index", "--raw", "-z", "--no-renames", "HEAD", "--", "."]).stdout
+    fields = out.split(b"\0")
+    changed = {}
+    for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+        parts = meta.split(b" ")
+        if len(parts) >= 2 and parts[0].lstrip(b":") != parts[1]:
+            changed[os.fsdecode(path)] = (parts[0].lstrip(b":"), parts[1])
+    return changed
+
+
+def _classify(
+    top: Path, article_id: str, path: str, code: str, head: bytes | None, mode_changed: bool
+) -> FileStatus:
     """Whether the file's only change from HEAD is its flag value."""
     if code == "??":
         return FileStatus(article_id, path, False, reason="untracked new file")
     if "D" in code:
         return FileStatus(article_id, path, False, reason="deleted")
-    head = _head_blob(top, path)
     if head is None:
         return FileStatus(article_id, path, False, reason="not in HEAD")
+    if mode_changed:  # git commit would take the new mode along with the flag
+        return FileStatus(article_id, path, False, reason="file mode changed")
     try:
         work = (top / path).read_bytes()
     except OSError as exc:
@@ -149,13 +189,22 @@ def changed_files(folder: Path) -> list[FileStatus]:
         folder,
         ["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--", "."],
     )
-    found = []
+    entries = []
     for entry in done.stdout.split(b"\0"):
         if len(entry) < 4:
             continue
         code, path = entry[:2].decode("ascii", "replace"), os.fsdecode(entry[3:])
         if path.startswith(prefix):
-            found.append(_classify(top, path[len(prefix) :], path, code))
+            entries.append((code, path))
+    if not entries:
+        return []
+    has_head = _run(top, ["rev-parse", "--verify", "-q", "HEAD"], check=False).returncode == 0
+    heads = _head_blobs(top, [p for _, p in entries]) if has_head else {}
+    modes = _modes(folder) if has_head else {}
+    found = [
+        _classify(top, path[len(prefix) :], path, code, heads.get(path), path in modes)
+        for code, path in entries
+    ]
     return sorted(found, key=lambda s: s.id)
 
 
