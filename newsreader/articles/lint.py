@@ -104,6 +104,8 @@ GARBLED_FOLDED = _alternation(_FOLDED_FORMS)
 def garbled(text: str, *, folded: bool = False) -> str:
     """The first mojibake sequence in ``text`` ("" when there is none); in folded text, the
     sequence as it was written before folding (folding loses its accents and case)."""
+    if text.isascii():  # every mojibake form holds a non-ASCII character; most text has none
+        return ""
     if folded:
         match = GARBLED_FOLDED.search(text)
         return _FOLDED_FORMS[match.group()] if match else ""
