@@ -466,10 +466,6 @@ def _cmd_stats(ns: argparse.Namespace, index: ArticleIndex, settings: Settings, 
     return 0
 
 
-#: The code of the warnings found while reading a file (a bad date, a value of the wrong type).
-FRONT_MATTER = "front-matter"
-
-
 def _lint_codes(text: str) -> frozenset[str]:
     """The ``--lint`` value: the chosen lint codes."""
     try:
@@ -479,11 +475,13 @@ def _lint_codes(text: str) -> frozenset[str]:
 
 
 def _cmd_check(ns: argparse.Namespace, index: ArticleIndex, settings: Settings, out: TextIO) -> int:
-    # The file's own warnings (code "front-matter"), then the lint findings, by id: one list.
+    # The file's own warnings (code "front-matter", or "images" when about them: those follow
+    # --lint), then the lint findings, by id: one list.
     warnings = [
-        (a.id, FRONT_MATTER, w)
+        (a.id, code, w)
         for a in sorted(index.articles, key=lambda a: a.id)
-        for w in a.warnings
+        for w, code in ((w, lint.warning_code(w)) for w in a.warnings)
+        if code == lint.FRONT_MATTER or code in ns.lint
     ]
     warnings += [(f.id, f.code, f.message) for f in lint.lint(index, ns.lint)]
     warnings.sort(key=lambda w: w[0])  # stable: each article's own order is kept

@@ -11,6 +11,7 @@ import pytest
 from newsreader.articles import lint
 from newsreader.articles.index import ArticleIndex
 from newsreader.articles.model import Article, FileStamp, RelatedLink
+from newsreader.reading.parsing import parse_article
 from tests.test_cli import assert_ok, run
 
 STAMP = FileStamp(size=1, mtime_ns=1, digest=b"")
@@ -93,6 +94,25 @@ def test_missing_images(count: int, warned: bool) -> None:
     article = make_article(image_count=count)
     found = lint.lint_article(ArticleIndex(Path(".")), article, frozenset({lint.IMAGES}))
     assert [f.message for f in found] == (["no images"] if warned else [])
+
+
+@pytest.mark.parametrize(
+    ("images", "warning"),
+    [
+        ("images:\n  - url: https://img.example/1.jpg\n", None),
+        ("images: []\n", None),
+        ("images:\n  - url: https://img.example/1.jpg\n  - width: 5\n", "1 of 2"),
+        ('images:\n  - url: "  "\n', "1 of 1"),
+        ("images:\n  - https://img.example/bare.jpg\n  - url: 7\n", "2 of 2"),
+    ],
+)
+def test_image_entries_without_url(images: str, warning: str | None) -> None:
+    """Found when the file is read (the index keeps no image entries), coded ``images``."""
+    article = parse_article("a.md", f"---\ntitle: T\n{images}---\n".encode(), STAMP)
+    assert isinstance(article, Article)
+    found = [w for w in article.warnings if lint.warning_code(w) == lint.IMAGES]
+    expected = [] if warning is None else [f"images: {warning} entries have no url"]
+    assert found == expected
 
 
 @pytest.mark.parametrize(
@@ -222,6 +242,7 @@ webUrl: "https://news.example/hidden"
 published: false
 images:
   - url: "https://img.example/2.jpg"
+  - title: "no url"
 ---
 """,
     "twin.md": """---
@@ -256,6 +277,7 @@ def test_check_json_lint(linted: Path) -> None:
     codes = [(w["id"], w["code"]) for w in report["warnings"]]
     assert codes == [
         ("good.md", "related"),
+        ("hidden.md", "images"),
         ("hidden.md", "mojibake"),
         ("hidden.md", "cut"),
         ("twin.md", "front-matter"),
@@ -263,8 +285,9 @@ def test_check_json_lint(linted: Path) -> None:
         ("twin.md", "images"),
         ("twin.md", "duplicate-url"),
     ]
-    assert [w["warning"] for w in report["warnings"][:2]] == [
+    assert [w["warning"] for w in report["warnings"][:3]] == [
         "related: 'Hidden one' is hidden on the site (hidden.md)",
+        "images: 1 of 2 entries have no url",
         "garbled text in the excerpt: 'â€™'",  # as written, though the index keeps it folded
     ]
 
@@ -274,6 +297,7 @@ def test_check_json_lint(linted: Path) -> None:
     [
         ("mojibake", {"front-matter", "mojibake"}),
         ("cut,duplicate-url", {"front-matter", "cut", "duplicate-url"}),
+        ("images", {"front-matter", "images"}),
         ("outside", {"front-matter", "outside"}),
         ("none", {"front-matter"}),
     ],

@@ -6,7 +6,8 @@ look-ups. Each finding carries a short code, so ``check --lint`` can choose amon
 
 - ``mojibake``: garbled text in the title or excerpt (UTF-8 read as Windows-1252: "â€™", "Ã©");
 - ``cut``: an excerpt that ends in "..." or "…" (cut short by the crawler);
-- ``images``: an article with no ``images`` entry;
+- ``images``: an article with no ``images`` entry (and, found when the file is read, one whose
+  entries have no url: see :func:`warning_code`);
 - ``duplicate-url``: an article with the URL of another (the one with the smallest id keeps it);
 - ``related``: a related entry naming an article hidden on the site, or one removed from the folder;
 - ``outside``: a related entry naming no article of the folder (normal for external links, so
@@ -117,6 +118,16 @@ def is_cut(excerpt: str) -> bool:
     """Whether an excerpt ends in "..." or "…" (folded search text has only the former)."""
     tail = excerpt.rstrip()
     return tail.endswith(("...", "…"))
+
+
+#: The code of the warnings found while reading a file (a bad date, a value of the wrong type).
+FRONT_MATTER = "front-matter"
+
+
+def warning_code(warning: str) -> str:
+    """The code of one of an article's own warnings (:attr:`Article.warnings`): those about
+    ``images`` (not a list, entries with no url) belong to the ``images`` rule."""
+    return IMAGES if warning.startswith("images") else FRONT_MATTER
 
 
 @dataclass(frozen=True, slots=True)
