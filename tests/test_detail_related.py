@@ -407,11 +407,11 @@ GONE_LINK = RelatedLink(title="Was here", provider="Gone Co", quality=3)
         ),
         (
             RelatedRow(RelatedLink(title="Far", provider="Ext"), None, 0, lint.NOT_IN_FOLDER),
-            "↗   Far\n    Ext · not in the folder",
+            "↗   Far\n    not in the folder · Ext",
         ),
         (
             RelatedRow(GONE_LINK, None, 0, lint.REMOVED),
-            "✗   Was here\n    Gone Co · q3 · removed from the folder",
+            "✗   Was here\n    removed from the folder · Gone Co · q3",
         ),
         # Links not resolved yet: nothing is said of an entry with no target.
         (RelatedRow(RelatedLink(title="Far"), None, 0), "↗   Far\n    "),

@@ -31,16 +31,16 @@ async def test_related_states_in_the_app(tmp_path: Path) -> None:
         # The first article (a.md) lists b.md (published) and an external story.
         assert row_of(app, TITLES[B]).startswith("⇢ ● ")
         assert row_of(app, EXTERNAL_TITLE).startswith("↗ ")
-        assert row_of(app, EXTERNAL_TITLE).endswith("not in the folder")
+        assert "\n    not in the folder · " in row_of(app, EXTERNAL_TITLE)
         # b.md unpublished on disk: hidden on the site.
         text = (folder / B).read_text(encoding="utf-8")
         (folder / B).write_text(text.replace("published: true", "published: false"))
         await wait_until(pilot, lambda: row_of(app, TITLES[B]).startswith("! ○ "))
-        assert row_of(app, TITLES[B]).endswith("hidden on the site")
+        assert "\n    hidden on the site · Test Wire" in row_of(app, TITLES[B])
         # b.md removed: the entry says so, and is no longer openable as an article.
         (folder / B).unlink()
         await wait_until(pilot, lambda: row_of(app, TITLES[B]).startswith("✗ "))
-        assert row_of(app, TITLES[B]).endswith("removed from the folder")
+        assert row_of(app, TITLES[B]).endswith("\n    removed from the folder")
 
 
 async def test_related_cursor_stays_when_a_named_story_changes(tmp_path: Path) -> None:

@@ -80,8 +80,9 @@ MARKER_CELLS = 3
 
 def _row_text(marker: str, title: str, details: list[str], words: str = "") -> Text:
     """A row of two lines: marker glyphs and the title, the panel's full width for the title;
-    then, under the title, provider, date and quality, and what the site makes of the entry
-    (``words``: "hidden on the site"...) when that is not the normal case.
+    then, under the title, what the site makes of the entry when that is not the normal case
+    (``words``: "hidden on the site"...; first, so a narrow panel cuts the facts, not it),
+    provider, date and quality.
 
     Stories of one cluster often share their title word for word: the provider line tells them
     apart however much of the title fits.
@@ -90,12 +91,13 @@ def _row_text(marker: str, title: str, details: list[str], words: str = "") -> T
     text = Text(fit_cells(marker, MARKER_CELLS) + " ")
     text.append(readable(title) or "(untitled)")
     text.append("\n" + " " * (MARKER_CELLS + 1))
+    if words:
+        text.append(words, style="bold italic")
+        text.append(" · " if provider or day or quality else "")
     text.append(inert(provider), style="bold")
     facts = " · ".join(part for part in (day, quality) if part)
     if facts:
         text.append((" · " if provider else "") + facts, style="dim")
-    if words:
-        text.append((" · " if provider or facts else "") + words, style="bold italic")
     return text
 
 
