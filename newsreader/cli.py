@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from newsreader import __version__, paths
+from newsreader.articles import lint
 from newsreader.articles.index import SORT_KEYS, ArticleIndex, sort_articles
 from newsreader.articles.model import Article, ArticleDetail, BadFile
 from newsreader.articles.query import QueryError, parse_query, syntax_help
@@ -278,6 +279,14 @@ def command_parser() -> argparse.ArgumentParser:
     _json(cmd)
     cmd = command("check")
     _folder(cmd)
+    cmd.add_argument(
+        "--lint",
+        type=_lint_codes,
+        default=lint.DEFAULT_CODES,
+        metavar="CODES",
+        help=f"front-matter lint to run, comma-separated: {', '.join(lint.CODES)}, all, none "
+        "(default: all but outside)",
+    )
     _json(cmd)
     for name in ("publish", "unpublish"):
         cmd = command(
@@ -493,8 +502,25 @@ def _cmd_stats(ns: argparse.Namespace, index: ArticleIndex, settings: Settings, 
     return 0
 
 
+def _lint_codes(text: str) -> frozenset[str]:
+    """The ``--lint`` value: the chosen lint codes."""
+    try:
+        return lint.parse_codes(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _cmd_check(ns: argparse.Namespace, index: ArticleIndex, settings: Settings, out: TextIO) -> int:
-    warnings = [(a.id, w) for a in sorted(index.articles, key=lambda a: a.id) for w in a.warnings]
+    # The file's own warnings (code "front-matter", or "images" when about them: those follow
+    # --lint), then the lint findings, by id: one list.
+    warnings = [
+        (a.id, code, w)
+        for a in sorted(index.articles, key=lambda a: a.id)
+        for w, code in ((w, lint.warning_code(w)) for w in a.warnings)
+        if code == lint.FRONT_MATTER or code in ns.lint
+    ]
+    warnings += [(f.id, f.code, f.message) for f in lint.lint(index, ns.lint)]
+    warnings.sort(key=lambda w: w[0])  # stable: each article's own order is kept
     problems = problem_json(index)
     if ns.json:
         _emit(
@@ -502,15 +528,15 @@ def _cmd_check(ns: argparse.Namespace, index: ArticleIndex, settings: Settings, 
             {
                 "articles": len(index),
                 "bad": problems,
-                "warnings": [{"id": i, "warning": w} for i, w in warnings],
+                "warnings": [{"id": i, "warning": w, "code": c} for i, c, w in warnings],
             },
             indent=2,
         )
     else:
         for line in problem_lines(index):
             out.write(line + "\n")
-        for article_id, warning in warnings:
-            out.write(f"warn  {inert(article_id)}: {inert(warning)}\n")
+        for article_id, code, warning in warnings:
+            out.write(f"warn  {inert(article_id)}: {inert(warning)} [{code}]\n")
         reaching = index.reaching_site()
         out.write(
             f"{len(index)} articles, {len(problems)} problem files ({reaching} reach the site), "

@@ -289,7 +289,11 @@ def test_check_good_folder(news: Path) -> None:
     assert_ok(result)
     report = json.loads(result.stdout)
     assert report["articles"] == 5 and report["bad"] == []
-    assert {w["id"] for w in report["warnings"]} == {"sub/delta.md"}
+    front_matter = [w for w in report["warnings"] if w["code"] == "front-matter"]
+    assert {w["id"] for w in front_matter} == {"sub/delta.md"}
+    # No article of this folder has images: the default lint says so of each.
+    images = {w["id"] for w in report["warnings"] if w["code"] == "images"}
+    assert images == {ALPHA_ID, BETA_ID, "gamma.txt", "sub/delta.md", "flow.md"}
 
 
 def test_check_hostile_folder(hostile: tuple[Path, dict[str, str | None]]) -> None:
@@ -315,7 +319,7 @@ def test_check_hostile_folder(hostile: tuple[Path, dict[str, str | None]]) -> No
     assert site["invalid-yaml.md"] == site["unclosed.md"] == "published"
     assert not any(b["indexed"] for b in report["bad"])
     assert {w["id"] for w in report["warnings"]} >= set(EXPECTED_WARNINGS)
-    assert all(set(w) == {"id", "warning"} for w in report["warnings"])
+    assert all(set(w) == {"id", "warning", "code"} for w in report["warnings"])
 
     result = run("check", folder)
     assert result.returncode == 1

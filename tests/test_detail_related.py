@@ -15,6 +15,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Static
 
+from newsreader.articles import lint
 from newsreader.articles.model import (
     Article,
     ArticleDetail,
@@ -372,7 +373,7 @@ EXPECTED_ROWS = [
     "Related (3)",
     "↗   Outside\n    Ext · 2021-03-11 · q5",
     "⇢ ● Up listed\n    ",
-    "⇢ ○ Target down\n    ",
+    "! ○ Target down\n    hidden on the site",
     "Backlinks (1)",
     "●   Links here\n    Back Co · 2021-03-11",
 ]
@@ -391,6 +392,39 @@ async def test_related_rows_have_markers() -> None:
         await pilot.pause()
         assert row_texts(panel) == EXPECTED_ROWS
         assert panel.highlighted == 1  # the heading is skipped
+
+
+GONE_LINK = RelatedLink(title="Was here", provider="Gone Co", quality=3)
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (RelatedRow(RelatedLink(), PUBLISHED_TARGET, 0, lint.IN_FOLDER), "⇢ ● Target up\n    "),
+        (
+            RelatedRow(RelatedLink(title="Listed"), HIDDEN_TARGET, 0, lint.HIDDEN),
+            "! ○ Listed\n    hidden on the site",
+        ),
+        (
+            RelatedRow(RelatedLink(title="Far", provider="Ext"), None, 0, lint.NOT_IN_FOLDER),
+            "↗   Far\n    not in the folder · Ext",
+        ),
+        (
+            RelatedRow(GONE_LINK, None, 0, lint.REMOVED),
+            "✗   Was here\n    removed from the folder · Gone Co · q3",
+        ),
+        # Links not resolved yet: nothing is said of an entry with no target.
+        (RelatedRow(RelatedLink(title="Far"), None, 0), "↗   Far\n    "),
+    ],
+)
+async def test_related_states_have_markers_and_words(row: RelatedRow, expected: str) -> None:
+    """Each state reads in plain text (NO_COLOR): its marker and, but for the normal case, words."""
+    app = WidgetApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        panel = app.query_one(RelatedPanel)
+        panel.show([row], [])
+        await pilot.pause()
+        assert row_texts(panel)[1] == expected
 
 
 async def test_empty_states() -> None:

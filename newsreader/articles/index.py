@@ -213,6 +213,9 @@ class ArticleIndex:
         self._published = 0
         #: Articles whose front matter Jekyll cannot read (few), kept by add and discard.
         self._misread: dict[str, Article] = {}
+        #: URL-map keys of the articles removed from the folder -> their ids: a related entry
+        #: naming one is "removed", not merely "not in the folder". Only removals fill it (few).
+        self._gone: dict[int, str] = {}
 
     # --- contents ------------------------------------------------------------------------
 
@@ -270,7 +273,7 @@ class ArticleIndex:
             self._published += item.published - old.published
             self._note_misread(item)
             return
-        self.discard(item.id)
+        self._drop(item.id)
         if isinstance(item, BadFile):
             self._bad[item.id] = item
             return
@@ -294,11 +297,18 @@ class ArticleIndex:
 
     def discard(self, article_id: str) -> None:
         """Forget a file (it was removed from the folder)."""
+        old = self._drop(article_id)
+        if old is not None:
+            for key in _keys(old):
+                self._gone[key] = article_id
+
+    def _drop(self, article_id: str) -> Article | None:
+        """Forget a file's entry (removed, or about to be replaced); the article it was."""
         self.version += 1
         self._bad.pop(article_id, None)
         old = self._articles.pop(article_id, None)
         if old is None:
-            return
+            return None
         self._published -= old.published
         self._misread.pop(article_id, None)
         if self._url_map is not None and any(
@@ -307,6 +317,7 @@ class ArticleIndex:
             # Another article may carry the same URL: rebuild the map when next asked.
             self._url_map = None
         self._backlinks = None
+        return old
 
     # --- URLs and related ----------------------------------------------------------------
 
@@ -329,6 +340,26 @@ class ArticleIndex:
         """The article of this folder a related entry names, if any (never the source itself)."""
         target = _link_target(self._urls(), link, source_id)
         return self._articles.get(target) if target else None
+
+    def removed_target(self, link: RelatedLink) -> str | None:
+        """The id of the removed article a related entry names, if it names one (and no article
+        of the folder carries that URL now)."""
+        for url in link.urls:
+            key = normalize_url(url)
+            gone = self._gone.get(hash(key)) if key else None
+            if gone is not None and gone not in self._articles:
+                return gone
+        return None
+
+    def url_twin(self, article: Article) -> str | None:
+        """The id of another article with one of this article's URLs, if the map gives that
+        URL to it (the smallest id keeps a shared URL: only the others are twins of it)."""
+        url_map = self._urls()
+        for key in _keys(article):
+            owner = url_map.get(key)
+            if owner is not None and owner != article.id:
+                return owner
+        return None
 
     def resolve(self, article: Article) -> list[Resolution]:
         """Every related entry of an article, resolved against the folder."""

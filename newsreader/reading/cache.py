@@ -20,7 +20,7 @@ from pathlib import Path
 from newsreader import paths
 from newsreader.reading.records import Record, RecordError, record_key
 
-CACHE_VERSION = 8  # 8: accents folded out of the search text
+CACHE_VERSION = 9  # 9: a warning for images entries with no url
 MAGIC = b"NEWSREADER-CACHE\n"
 _TAG = sys.implementation.cache_tag.encode("ascii", "replace").ljust(32, b" ")[:32]
 _DIGEST = 16

@@ -489,6 +489,11 @@ def summarize(
     images = mapping.get("images")
     if images is not None and not isinstance(images, list):
         fields.warnings.append(f"images is not a list: {short_repr(images)}")
+    elif images:
+        # One warning for all of them: a list can hold 90,000 entries.
+        no_url = sum(1 for item in images if not _has_url(item))
+        if no_url:
+            fields.warnings.append(f"images: {no_url} of {len(images)} entries have no url")
     if "related" in mapping and mapping["related"] is None:
         # An empty `related:` key is how a generator that lost its list writes it: say so.
         fields.warnings.append("related is null, not a list")
@@ -519,6 +524,14 @@ def summarize(
         site_time=_seconds(reading.time),
         site_problem=_site_problem(reading),
     )
+
+
+def _has_url(item: Any) -> bool:
+    """Whether an ``images`` entry names an image: a mapping with a non-blank ``url`` string."""
+    if not isinstance(item, dict):
+        return False
+    url = item.get("url")
+    return isinstance(url, str) and bool(url.strip())
 
 
 def _flag(

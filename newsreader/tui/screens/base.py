@@ -199,6 +199,10 @@ class MainScreenBase(Screen[None]):
         """Show an article in the side panes (see MainScreen)."""
         raise NotImplementedError
 
+    def refresh_related(self) -> None:
+        """Resolve the shown article's related entries again (see MainScreen)."""
+        raise NotImplementedError
+
     def set_query(self, text: str) -> None:
         """Replace the query and refresh the view (see MainScreen)."""
         raise NotImplementedError

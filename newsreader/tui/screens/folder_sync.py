@@ -218,4 +218,7 @@ class FolderSync(MainScreenBase):
         touched = self.gone | {item.id for item in message.items}
         if self.location is not None and self.location.article_id in touched:
             self.show_location(self.location)
+        elif self.location is not None:
+            # A story the shown article names may be hidden, removed or back: its panel says so.
+            self.refresh_related()
         self.update_status()

@@ -26,7 +26,8 @@ from textual.widgets import Input, Static
 
 from newsreader import paths
 from newsreader.articles.index import SORT_KEYS, Links
-from newsreader.articles.model import BadFile
+from newsreader.articles.lint import link_status
+from newsreader.articles.model import Article, BadFile, RelatedLink
 from newsreader.articles.query import QueryError, parse_query
 from newsreader.articles.text import inert
 from newsreader.articles.urls import web_url_problem
@@ -272,13 +273,39 @@ class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, Folde
             self.detail.show_related_entry(detail.related[location.external], article.title)
         else:
             self.detail.show_detail(detail, backlinks_count=len(backlinks))
+        self._show_related(article, backlinks, resolve)
+
+    def _show_related(self, article: Article, backlinks: list[Article], resolve: bool) -> None:
         # Only the rows the panel lists are resolved: an article can list 90,000 entries.
         listed = article.related[:RELATED_ROWS]
-        rows = [
-            RelatedRow(link, self.index.resolve_link(link, article.id) if resolve else None, i)
-            for i, link in enumerate(listed)
-        ]
+        rows = [self._related_row(link, article.id, i, resolve) for i, link in enumerate(listed)]
         self.related.show(rows, backlinks, related_count=len(article.related))
+
+    def refresh_related(self) -> None:
+        """Resolve the shown article's related entries again, for the panel only: a story they
+        name may have been hidden, removed or added on disk. The panel's cursor keeps its row."""
+        if self.location is None or self._shown is None or not self._shown[2]:
+            return  # nothing shown, or links not resolved yet (the final refresh does it)
+        article = self.index.get(self.location.article_id)
+        if article is None:
+            return
+        highlighted = self.related.highlighted
+        self._show_related(article, self.index.backlinks(article.id), True)
+        panel = self.related
+        if (
+            highlighted is not None
+            and highlighted < panel.option_count
+            and not panel.get_option_at_index(highlighted).disabled
+        ):
+            panel.highlighted = highlighted
+
+    def _related_row(self, link: RelatedLink, source_id: str, i: int, resolve: bool) -> RelatedRow:
+        """One row of the related panel; its state on the site only once links are resolved
+        (before, an entry with no target is not known to be outside the folder)."""
+        if not resolve:
+            return RelatedRow(link, None, i)
+        target = self.index.resolve_link(link, source_id)
+        return RelatedRow(link, target, i, link_status(self.index, link, target))
 
     def _links_available(self) -> bool:
         """Whether related entries can be resolved now without stalling the UI.

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from newsreader.articles import lint
 from newsreader.articles.model import Article, RelatedLink
 from newsreader.articles.text import inert, readable
 from newsreader.tui.widgets.article_list import fit_cells
@@ -28,6 +29,11 @@ IN_FOLDER = "⇢"
 EXTERNAL = "↗"
 PUBLISHED = "●"
 UNPUBLISHED = "○"
+#: An entry naming an article of the folder that the site does not show: a link to nowhere
+#: on the site (with ``○``, and the words, so it reads without colour).
+HIDDEN = "!"
+#: An entry naming an article whose file was removed from the folder.
+REMOVED = "✗"
 #: At most this many related entries, and as many backlinks, are listed, then a line saying how
 #: many more there are: an article can list 90,000, and an option each cost seconds.
 MAX_ROWS = 500
@@ -44,6 +50,10 @@ class RelatedRow:
     target: Article | None
     #: Position in the article's related list.
     index: int
+    #: The entry's state on the site (:mod:`newsreader.articles.lint`: in the folder, hidden
+    #: on the site, not in the folder, removed); "" when not known (links not resolved yet:
+    #: an in-folder target's state is then read from it, and an entry with none says nothing).
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,9 +78,11 @@ def _date(date: datetime | None) -> str:
 MARKER_CELLS = 3
 
 
-def _row_text(marker: str, title: str, details: list[str]) -> Text:
+def _row_text(marker: str, title: str, details: list[str], words: str = "") -> Text:
     """A row of two lines: marker glyphs and the title, the panel's full width for the title;
-    then, under the title, provider, date and quality.
+    then, under the title, what the site makes of the entry when that is not the normal case
+    (``words``: "hidden on the site"...; first, so a narrow panel cuts the facts, not it),
+    provider, date and quality.
 
     Stories of one cluster often share their title word for word: the provider line tells them
     apart however much of the title fits.
@@ -79,6 +91,9 @@ def _row_text(marker: str, title: str, details: list[str]) -> Text:
     text = Text(fit_cells(marker, MARKER_CELLS) + " ")
     text.append(readable(title) or "(untitled)")
     text.append("\n" + " " * (MARKER_CELLS + 1))
+    if words:
+        text.append(words, style="bold italic")
+        text.append(" · " if provider or day or quality else "")
     text.append(inert(provider), style="bold")
     facts = " · ".join(part for part in (day, quality) if part)
     if facts:
@@ -94,11 +109,17 @@ def related_text(row: RelatedRow) -> Text:
     """The row for a related entry; the link's own fields, the target's where it has none."""
     link, target = row.link, row.target
     quality = "" if link.quality is None else f"q{link.quality}"
+    status = row.status
+    if not status and target is not None:
+        status = lint.IN_FOLDER if target.published else lint.HIDDEN
+    words = lint.STATUS_WORDS.get(status, "")
     if target is None:
         details = [link.provider, _date(link.date), quality]
-        return _row_text(EXTERNAL, link.title, details)
+        marker = REMOVED if status == lint.REMOVED else EXTERNAL
+        return _row_text(marker, link.title, details, words)
     details = [link.provider or target.provider, _date(link.date or target.date), quality]
-    return _row_text(f"{IN_FOLDER} {_state(target)}", link.title or target.title, details)
+    marker = f"{IN_FOLDER if status == lint.IN_FOLDER else HIDDEN} {_state(target)}"
+    return _row_text(marker, link.title or target.title, details, words)
 
 
 def backlink_text(article: Article) -> Text:
@@ -112,7 +133,8 @@ def _note(text: str, style: str) -> Option:
 
 
 class RelatedPanel(OptionList):
-    """Lists related entries (``⇢`` in the folder, ``↗`` external) and then backlinks."""
+    """Lists related entries (``⇢`` in the folder, ``!`` hidden on the site, ``↗`` not in the
+    folder, ``✗`` removed from it) and then backlinks."""
 
     DEFAULT_CSS = """
     RelatedPanel, RelatedPanel:focus {
