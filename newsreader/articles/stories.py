@@ -1,0 +1,401 @@
+"""Stories: the articles of a folder that report one story, and the one to publish.
+
+Several providers run the same story within a day or two under near-identical titles; the
+editor triages the story, not each file. :func:`find_stories` groups them by
+
+* title similarity, with a small bonus for excerpt similarity: tokens weighted by how rare they
+  are in the folder (IDF), so that the product and company names carry the match and "says"
+  does not; numbers are kept and normalised ("38M" and "38 million" are one token);
+* time: members are days apart, not months (identical titles get a wider window);
+* ``related`` entries that point at each other (resolved through the index by URL).
+
+Look-alike series stay apart: two titles that both carry *markers* (numbers, years, months,
+quarters, release phases such as preview/beta/GA, names with digits) are never one story when
+each has a marker the other lacks: "What's new: Foo March 2024 update" is not "... April 2024
+update", "Foo 2023 release overview" is not "Foo 2024 ...", "Foo in preview" is not "Foo
+generally available".
+
+Candidates are found by blocking, not by comparing all pairs: each article is looked up by its
+rarest title tokens in an inverted index walked in date order, so only articles sharing rare
+tokens within the time window are scored (100,000 articles in a few seconds).
+
+Each story has a lead (:data:`LEAD_RULE`): published first, then highest quality, then an
+original over a syndicated copy, then earliest, then by id.
+
+The core: no textual, no rich. Only what :class:`Article` keeps is used (no file is re-read).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from newsreader.articles.index import ArticleIndex
+from newsreader.articles.model import SEARCH_SEPARATOR, Article
+
+#: The lead rule, in the words the CLI and the app show the editor.
+LEAD_RULE = (
+    "lead: published first, then highest quality, then an original (its URL on the provider's "
+    "own domain) over a syndicated copy, then the earliest, then by id"
+)
+
+#: Members of one story are at most this many days apart (every pair of them).
+WINDOW_DAYS = 2.0
+#: Identical titles may be further apart (a story re-run days later), but not months: a
+#: short headline ("Acme ships its app") recurs, and months later it is news again.
+IDENTICAL_WINDOW_DAYS = 7.0
+#: Articles whose related entries name each other may be this far apart.
+LINK_WINDOW_DAYS = 14.0
+#: Similarity (title cosine plus the excerpt bonus) needed with no link, with a link one way,
+#: and with links both ways. High with no link: "Acme launches X" and "Acme delays X" share
+#: all their rare words but one, and are two stories.
+THRESHOLD = 0.86
+ONE_WAY_THRESHOLD = 0.5
+MUTUAL_THRESHOLD = 0.2
+#: How much the excerpt similarity adds: a bonus only, as syndicated copies often rewrite it.
+EXCERPT_WEIGHT = 0.15
+#: How many of an article's rarest title tokens it is blocked (looked up) by.
+BLOCK_TOKENS = 3
+#: Excerpt tokens kept per article (its rarest): enough to tell, small in memory.
+EXCERPT_TOKENS = 12
+
+#: Words that say nothing about which story it is: function words, and the boilerplate that
+#: providers add to a headline they re-run ("Update:", "sources say", "(report)").
+STOPWORDS = frozenset(
+    """a an the and or but of in on at to for from by with as is are was were be been it its
+    this that these those than then so not no into over after before about up out new now
+    what's whats how why who will can could would should has have had do does did
+    update updated updates report reports reported sources source say says said breaking
+    exclusive live latest via according per amid""".split()  # noqa: SIM905 (a word list)
+)
+
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december",
+)  # fmt: skip
+_MONTHS = {
+    **{name: name for name in _MONTH_NAMES},
+    **{"jan": "january", "feb": "february", "sept": "september", "oct": "october"},
+    **{"nov": "november", "dec": "december", "aug": "august", "apr": "april"},
+}
+_PHASES = {"preview": "preview", "beta": "beta", "alpha": "alpha", "ga": "ga", "rc": "rc"}
+_UNITS = {
+    "million": "m",
+    "mln": "m",
+    "mn": "m",
+    "m": "m",
+    "billion": "b",
+    "bn": "b",
+    "b": "b",
+    "thousand": "k",
+    "k": "k",
+    "percent": "%",
+    "%": "%",
+}
+_ENTITY = re.compile(r"&#?\w+;")
+_TOKEN = re.compile(
+    r"(\d+(?:[.,]\d+)*)\s?(million|billion|thousand|percent|mln|mn|bn|m|b|k|%)?(?![a-z0-9])"
+    r"|([^\W\d_]\w*(?:[-'][^\W_]+)*)"
+)
+_QUARTER = re.compile(r"q[1-4]|h[12]")
+_DIGIT = re.compile(r"\d")
+
+
+def tokens(text: str) -> list[str]:
+    """The words of lowercased text as the matcher sees them, in order, stopwords dropped.
+
+    Numbers are normalised with their unit ("38M", "38 million" and "38,000,000"... the first
+    two: ``38m``), a possessive ``'s`` is dropped, "generally available" is ``ga``, and "may"
+    next to a number is the month.
+    """
+    out: list[str] = []
+    text = _ENTITY.sub(" ", text).replace("generally available", "ga")
+    text = text.replace("general availability", "ga")
+    for number, unit, word in _TOKEN.findall(text):
+        if number:
+            plain = number.replace(",", "")
+            out.append(plain + (_UNITS[unit] if unit else ""))
+        else:
+            word = word.removesuffix("'s")
+            out.append(word)
+    if "may" in out:
+        for i, token in enumerate(out):
+            if token == "may" and any(
+                0 <= j < len(out) and out[j][:1].isdigit() for j in (i - 1, i + 1)
+            ):
+                out[i] = "may-month"
+    return [t for t in out if t not in STOPWORDS]
+
+
+def markers(words: Iterable[str]) -> frozenset[str]:
+    """The tokens that tell one instalment of a series from another: numbers, months,
+    quarters, release phases, names with digits."""
+    found = set()
+    for word in words:
+        if word == "may-month":
+            found.add("may")
+        elif word in _MONTHS:
+            found.add(_MONTHS[word])
+        elif word in _PHASES or _QUARTER.fullmatch(word) or _DIGIT.search(word):
+            found.add(_PHASES.get(word, word))
+    return frozenset(found)
+
+
+def markers_conflict(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Whether two titles name different instalments: both carry markers, each one the other
+    lacks (a title that only adds detail, "Foo 2.0 ships" vs "Foo 2.0 ships May 3", agrees)."""
+    return bool(first and second and not (first <= second or second <= first))
+
+
+def _strip_provider(title: str, provider: str) -> str:
+    """A title without its trailing " - Provider" or " | Provider" (the copy's byline)."""
+    if provider:
+        for sep in (" - ", " | ", " -- "):
+            if title.endswith(sep + provider):
+                return title[: -len(sep + provider)]
+    return title
+
+
+def is_original(article: Article) -> bool:
+    """Whether the article's URL is on its provider's own domain (else a syndicated copy)."""
+    domain = article.domain.lower().removeprefix("www.")
+    if not domain:
+        return False
+    host = (urlsplit(article.url).hostname or "").lower()
+    return host == domain or host.endswith("." + domain)
+
+
+def lead_key(article: Article) -> tuple[bool, int, bool, float, str]:
+    """The sort key of :data:`LEAD_RULE`: the smallest is the lead."""
+    quality = article.quality if article.quality is not None else -1
+    when = article.date.timestamp() if article.date else math.inf
+    return (not article.published, -quality, not is_original(article), when, article.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Two or more articles that report one story, lead first, then by the lead rule."""
+
+    key: str
+    articles: tuple[Article, ...]
+
+    @property
+    def lead(self) -> Article:
+        """The article to publish (:data:`LEAD_RULE`)."""
+        return self.articles[0]
+
+    @property
+    def ids(self) -> list[str]:
+        """The members' ids, lead first."""
+        return [a.id for a in self.articles]
+
+    @property
+    def published(self) -> int:
+        """How many members the site shows now."""
+        return sum(a.published for a in self.articles)
+
+    def as_json(self) -> dict[str, object]:
+        """The JSON Lines object of ``newsreader stories --json``."""
+        return {
+            "story": self.key,
+            "lead": self.lead.id,
+            "ids": self.ids,
+            "title": self.lead.title,
+            "published": self.published,
+        }
+
+
+def story_key(ids: Iterable[str]) -> str:
+    """A stable key for a set of ids: a hash of them sorted (it does not move with the lead)."""
+    joined = "\x00".join(sorted(ids)).encode("utf-8", "surrogatepass")
+    return "s" + hashlib.blake2b(joined, digest_size=6).hexdigest()
+
+
+def make_story(members: Iterable[Article]) -> Story:
+    """A story of these articles, ordered by the lead rule."""
+    ordered = tuple(sorted(members, key=lead_key))
+    return Story(story_key(a.id for a in ordered), ordered)
+
+
+@dataclass(slots=True)
+class _Doc:
+    """What the matcher keeps per article: small (interned token strings, a few floats)."""
+
+    title: tuple[str, ...]
+    excerpt: tuple[str, ...]
+    marks: frozenset[str]
+    day: float | None
+
+
+class _Vectors:
+    """IDF weights of a folder's tokens, and the weighted cosine of two token tuples."""
+
+    def __init__(self, docs: Sequence[_Doc]) -> None:
+        df: dict[str, int] = {}
+        for doc in docs:
+            for token in {*doc.title, *doc.excerpt}:
+                df[token] = df.get(token, 0) + 1
+        n = len(docs) + 1
+        self.idf = {t: math.log(n / c) for t, c in df.items()}
+        self.df = df
+
+    def cosine(self, first: tuple[str, ...], second: tuple[str, ...]) -> float:
+        """Cosine similarity of two token sets, each token weighted by its IDF."""
+        if not first or not second:
+            return 0.0
+        idf = self.idf
+        a, b = set(first), set(second)
+        shared = sum(idf[t] ** 2 for t in a & b)
+        if not shared:
+            return 0.0
+        norm = math.sqrt(sum(idf[t] ** 2 for t in a) * sum(idf[t] ** 2 for t in b))
+        return shared / norm if norm else 0.0
+
+
+def _doc(article: Article, intern: dict[str, str]) -> _Doc:
+    fields = article.search.split(SEARCH_SEPARATOR)
+    title_text = _strip_provider(fields[0], fields[2] if len(fields) > 2 else "")
+    title = tuple(intern.setdefault(t, t) for t in dict.fromkeys(tokens(title_text)))
+    excerpt_text = fields[1] if len(fields) > 1 else ""
+    excerpt = tuple(intern.setdefault(t, t) for t in dict.fromkeys(tokens(excerpt_text)))
+    day = article.date.timestamp() / 86400 if article.date else None
+    return _Doc(title, excerpt, markers(title), day)
+
+
+def _link_edges(articles: Sequence[Article], index: ArticleIndex | None) -> set[tuple[int, int]]:
+    """Directed (source, target) positions of related entries that name another article."""
+    if index is None:
+        return set()
+    position = {a.id: i for i, a in enumerate(articles)}
+    edges = set()
+    for i, article in enumerate(articles):
+        for link in article.related:
+            target = index.resolve_link(link, article.id)
+            j = position.get(target.id) if target is not None else None
+            if j is not None and j != i:
+                edges.add((i, j))
+    return edges
+
+
+class _Matcher:
+    """Decides whether two articles (by position) are one story."""
+
+    def __init__(self, docs: Sequence[_Doc], edges: set[tuple[int, int]]) -> None:
+        self.docs = docs
+        self.vectors = _Vectors(docs)
+        self.edges = edges
+        self._excerpts: dict[int, tuple[str, ...]] = {}
+        self._scores: dict[tuple[int, int], float | None] = {}
+
+    def _rare_excerpt(self, i: int) -> tuple[str, ...]:
+        # Only the rarest excerpt tokens: the common ones match everything.
+        rare = self._excerpts.get(i)
+        if rare is None:
+            idf = self.vectors.idf
+            rare = tuple(sorted(self.docs[i].excerpt, key=lambda t: -idf[t])[:EXCERPT_TOKENS])
+            self._excerpts[i] = rare
+        return rare
+
+    def score(self, i: int, j: int) -> float | None:
+        """How sure it is that articles ``i`` and ``j`` report one story; None: they do not."""
+        key = (i, j) if i < j else (j, i)
+        if key not in self._scores:
+            self._scores[key] = self._score(*key)
+        return self._scores[key]
+
+    def _score(self, i: int, j: int) -> float | None:
+        a, b = self.docs[i], self.docs[j]
+        if markers_conflict(a.marks, b.marks):
+            return None
+        links = ((i, j) in self.edges) + ((j, i) in self.edges)
+        days = abs(a.day - b.day) if a.day is not None and b.day is not None else math.inf
+        if a.title and a.title == b.title and days <= IDENTICAL_WINDOW_DAYS:
+            return 2.0
+        if days > (LINK_WINDOW_DAYS if links == 2 else WINDOW_DAYS):
+            return None
+        score = self.vectors.cosine(a.title, b.title)
+        if score < MUTUAL_THRESHOLD:
+            return None
+        score += EXCERPT_WEIGHT * self.vectors.cosine(self._rare_excerpt(i), self._rare_excerpt(j))
+        return score if score >= (THRESHOLD, ONE_WAY_THRESHOLD, MUTUAL_THRESHOLD)[links] else None
+
+
+def _candidates(docs: Sequence[_Doc], vectors: _Vectors) -> Iterable[tuple[int, int]]:
+    """Pairs worth scoring: sharing rare title tokens within the window, or an identical title.
+
+    Articles are walked in date order, each appended to the postings of its rarest title
+    tokens; an article is paired with the earlier ones still in the window on those postings,
+    walked backwards until they fall out of it.
+    """
+    idf = vectors.idf
+    dated = sorted((d.day, i) for i, d in enumerate(docs) if d.day is not None)
+    postings: dict[str, list[tuple[float, int]]] = {}
+    for day, i in dated:
+        block = sorted(docs[i].title, key=lambda t: -idf[t])[:BLOCK_TOKENS]
+        shared: dict[int, int] = {}
+        for token in block:
+            posting = postings.setdefault(token, [])
+            for k in range(len(posting) - 1, -1, -1):
+                other_day, j = posting[k]
+                if day - other_day > WINDOW_DAYS:
+                    break
+                shared[j] = shared.get(j, 0) + 1
+            posting.append((day, i))
+        need = min(2, len(block))
+        for j, count in shared.items():
+            if count >= min(need, len(docs[j].title)):
+                yield j, i
+    # Identical titles (undated ones too): the matcher applies the wider window.
+    by_title: dict[tuple[str, ...], list[int]] = {}
+    for i, doc in enumerate(docs):
+        if doc.title:
+            by_title.setdefault(doc.title, []).append(i)
+    for group in by_title.values():
+        if 1 < len(group) <= 200:  # a title hundreds share ("Weekly roundup") is no story
+            for n, i in enumerate(group):
+                for j in group[n + 1 :]:
+                    yield i, j
+
+
+def find_stories(articles: Sequence[Article], index: ArticleIndex | None = None) -> list[Story]:
+    """The stories of two or more articles among ``articles``, newest lead first.
+
+    ``index`` resolves related entries (by URL) to other articles; without it only titles,
+    excerpts and dates decide.
+    """
+    intern: dict[str, str] = {}
+    docs = [_doc(a, intern) for a in articles]
+    edges = _link_edges(articles, index)
+    matcher = _Matcher(docs, edges)
+    pairs = set(_candidates(docs, matcher.vectors))
+    pairs.update((min(i, j), max(i, j)) for i, j in edges)
+    scored = []
+    for i, j in pairs:
+        score = matcher.score(i, j)
+        if score is not None:
+            scored.append((-score, i, j))
+    # Best pairs first, and two groups join only if every pair across them matches (complete
+    # link): a chain "A like B like C" must not make A and C, two other stories, one.
+    scored.sort()
+    owner = list(range(len(articles)))
+    groups: dict[int, list[int]] = {}
+    for _, i, j in scored:
+        a, b = owner[i], owner[j]
+        if a == b:
+            continue
+        first, second = groups.get(a, [a]), groups.get(b, [b])
+        if all(matcher.score(x, y) is not None for x in first for y in second):
+            if len(first) < len(second):
+                a, b, first, second = b, a, second, first
+            groups[a] = first + second
+            groups.pop(b, None)
+            for k in second:
+                owner[k] = a
+    members = [[articles[k] for k in group] for group in groups.values()]
+    stories = [make_story(m) for m in members]
+    stories.sort(key=lambda s: (-(s.lead.date.timestamp() if s.lead.date else -math.inf), s.key))
+    return stories
