@@ -60,8 +60,6 @@ MUTUAL_THRESHOLD = 0.2
 EXCERPT_WEIGHT = 0.15
 #: How many of an article's rarest title tokens it is blocked (looked up) by.
 BLOCK_TOKENS = 3
-#: Excerpt tokens kept per article (its rarest): enough to tell, small in memory.
-EXCERPT_TOKENS = 12
 
 #: Words that say nothing about which story it is: function words, and the boilerplate that
 #: providers add to a headline they re-run ("Update:", "sources say", "(report)").
@@ -226,44 +224,47 @@ class _Doc:
     """What the matcher keeps per article: small (interned token strings, a few floats)."""
 
     title: tuple[str, ...]
-    excerpt: tuple[str, ...]
     marks: frozenset[str]
     day: float | None
+    #: The length of the title's IDF vector, set once the folder's IDF is known.
+    norm: float = 0.0
 
 
 class _Vectors:
-    """IDF weights of a folder's tokens, and the weighted cosine of two token tuples."""
+    """IDF weights of a folder's title tokens, and the weighted cosine of two titles."""
 
     def __init__(self, docs: Sequence[_Doc]) -> None:
         df: dict[str, int] = {}
         for doc in docs:
-            for token in {*doc.title, *doc.excerpt}:
+            for token in doc.title:
                 df[token] = df.get(token, 0) + 1
         n = len(docs) + 1
-        self.idf = {t: math.log(n / c) for t, c in df.items()}
-        self.df = df
+        # Squared weights: the cosine only ever uses those.
+        self.weight = {t: math.log(n / c) ** 2 for t, c in df.items()}
+        for doc in docs:
+            doc.norm = math.sqrt(sum(self.weight[t] for t in doc.title))
 
-    def cosine(self, first: tuple[str, ...], second: tuple[str, ...]) -> float:
-        """Cosine similarity of two token sets, each token weighted by its IDF."""
-        if not first or not second:
+    def cosine(self, first: _Doc, second: _Doc) -> float:
+        """Cosine similarity of two titles' token sets, each token weighted by its IDF."""
+        if not first.norm or not second.norm:
             return 0.0
-        idf = self.idf
-        a, b = set(first), set(second)
-        shared = sum(idf[t] ** 2 for t in a & b)
-        if not shared:
-            return 0.0
-        norm = math.sqrt(sum(idf[t] ** 2 for t in a) * sum(idf[t] ** 2 for t in b))
-        return shared / norm if norm else 0.0
+        weight, other = self.weight, second.title
+        shared = sum(weight[t] for t in first.title if t in other)
+        return shared / (first.norm * second.norm)
 
 
 def _doc(article: Article, intern: dict[str, str]) -> _Doc:
-    fields = article.search.split(SEARCH_SEPARATOR)
+    fields = article.search.split(SEARCH_SEPARATOR, 3)
     title_text = _strip_provider(fields[0], fields[2] if len(fields) > 2 else "")
+    # Interned: 100,000 titles share a vocabulary of a few ten thousand words.
     title = tuple(intern.setdefault(t, t) for t in dict.fromkeys(tokens(title_text)))
-    excerpt_text = fields[1] if len(fields) > 1 else ""
-    excerpt = tuple(intern.setdefault(t, t) for t in dict.fromkeys(tokens(excerpt_text)))
     day = article.date.timestamp() / 86400 if article.date else None
-    return _Doc(title, excerpt, markers(title), day)
+    return _Doc(title, markers(title), day)
+
+
+def _excerpt_words(article: Article) -> frozenset[str]:
+    fields = article.search.split(SEARCH_SEPARATOR, 2)
+    return frozenset(tokens(fields[1])) if len(fields) > 1 else frozenset()
 
 
 def _link_edges(articles: Sequence[Article], index: ArticleIndex | None) -> set[tuple[int, int]]:
@@ -284,21 +285,28 @@ def _link_edges(articles: Sequence[Article], index: ArticleIndex | None) -> set[
 class _Matcher:
     """Decides whether two articles (by position) are one story."""
 
-    def __init__(self, docs: Sequence[_Doc], edges: set[tuple[int, int]]) -> None:
+    def __init__(
+        self, articles: Sequence[Article], docs: Sequence[_Doc], edges: set[tuple[int, int]]
+    ) -> None:
+        self.articles = articles
         self.docs = docs
         self.vectors = _Vectors(docs)
         self.edges = edges
-        self._excerpts: dict[int, tuple[str, ...]] = {}
+        # Excerpts are tokenised only for the pairs scored (a few per article), when asked.
+        self._excerpts: dict[int, frozenset[str]] = {}
         self._scores: dict[tuple[int, int], float | None] = {}
 
-    def _rare_excerpt(self, i: int) -> tuple[str, ...]:
-        # Only the rarest excerpt tokens: the common ones match everything.
-        rare = self._excerpts.get(i)
-        if rare is None:
-            idf = self.vectors.idf
-            rare = tuple(sorted(self.docs[i].excerpt, key=lambda t: -idf[t])[:EXCERPT_TOKENS])
-            self._excerpts[i] = rare
-        return rare
+    def _excerpt(self, i: int) -> frozenset[str]:
+        words = self._excerpts.get(i)
+        if words is None:
+            words = self._excerpts[i] = _excerpt_words(self.articles[i])
+        return words
+
+    def excerpt_similarity(self, i: int, j: int) -> float:
+        """Jaccard similarity of two excerpts' words: a syndicated copy often keeps the
+        excerpt word for word."""
+        a, b = self._excerpt(i), self._excerpt(j)
+        return len(a & b) / len(a | b) if a and b else 0.0
 
     def score(self, i: int, j: int) -> float | None:
         """How sure it is that articles ``i`` and ``j`` report one story; None: they do not."""
@@ -317,11 +325,12 @@ class _Matcher:
             return 2.0
         if days > (LINK_WINDOW_DAYS if links == 2 else WINDOW_DAYS):
             return None
-        score = self.vectors.cosine(a.title, b.title)
-        if score < MUTUAL_THRESHOLD:
-            return None
-        score += EXCERPT_WEIGHT * self.vectors.cosine(self._rare_excerpt(i), self._rare_excerpt(j))
-        return score if score >= (THRESHOLD, ONE_WAY_THRESHOLD, MUTUAL_THRESHOLD)[links] else None
+        needed = (THRESHOLD, ONE_WAY_THRESHOLD, MUTUAL_THRESHOLD)[links]
+        score = self.vectors.cosine(a, b)
+        if score + EXCERPT_WEIGHT < needed:
+            return None  # no excerpt could make up for it: spare tokenising them
+        score += EXCERPT_WEIGHT * self.excerpt_similarity(i, j)
+        return score if score >= needed else None
 
 
 def _candidates(docs: Sequence[_Doc], vectors: _Vectors) -> Iterable[tuple[int, int]]:
@@ -331,11 +340,11 @@ def _candidates(docs: Sequence[_Doc], vectors: _Vectors) -> Iterable[tuple[int, 
     tokens; an article is paired with the earlier ones still in the window on those postings,
     walked backwards until they fall out of it.
     """
-    idf = vectors.idf
+    weight = vectors.weight
     dated = sorted((d.day, i) for i, d in enumerate(docs) if d.day is not None)
     postings: dict[str, list[tuple[float, int]]] = {}
     for day, i in dated:
-        block = sorted(docs[i].title, key=lambda t: -idf[t])[:BLOCK_TOKENS]
+        block = sorted(docs[i].title, key=weight.__getitem__, reverse=True)[:BLOCK_TOKENS]
         shared: dict[int, int] = {}
         for token in block:
             posting = postings.setdefault(token, [])
@@ -370,7 +379,7 @@ def find_stories(articles: Sequence[Article], index: ArticleIndex | None = None)
     intern: dict[str, str] = {}
     docs = [_doc(a, intern) for a in articles]
     edges = _link_edges(articles, index)
-    matcher = _Matcher(docs, edges)
+    matcher = _Matcher(articles, docs, edges)
     pairs = set(_candidates(docs, matcher.vectors))
     pairs.update((min(i, j), max(i, j)) for i, j in edges)
     scored = []
