@@ -53,7 +53,7 @@ LINK_WINDOW_DAYS = 14.0
 #: Similarity (title cosine plus the excerpt bonus) needed with no link, with a link one way,
 #: and with links both ways. High with no link: "Acme launches X" and "Acme delays X" share
 #: all their rare words but one, and are two stories.
-THRESHOLD = 0.86
+THRESHOLD = 0.9
 ONE_WAY_THRESHOLD = 0.5
 MUTUAL_THRESHOLD = 0.2
 #: How much the excerpt similarity adds: a bonus only, as syndicated copies often rewrite it.
