@@ -32,6 +32,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from urllib.parse import urlsplit
 
 from newsreader.articles.index import ArticleIndex
@@ -294,7 +295,7 @@ class _Matcher:
         self.edges = edges
         # Excerpts are tokenised only for the pairs scored (a few per article), when asked.
         self._excerpts: dict[int, frozenset[str]] = {}
-        self._scores: dict[tuple[int, int], float | None] = {}
+        self._scores: dict[tuple[int, int], float] = {}
 
     def _excerpt(self, i: int) -> frozenset[str]:
         words = self._excerpts.get(i)
@@ -308,12 +309,21 @@ class _Matcher:
         a, b = self._excerpt(i), self._excerpt(j)
         return len(a & b) / len(a | b) if a and b else 0.0
 
+    @property
+    def matches(self) -> dict[tuple[int, int], float]:
+        """Every pair scored that matched, (smaller position, larger): its score."""
+        return self._scores
+
     def score(self, i: int, j: int) -> float | None:
         """How sure it is that articles ``i`` and ``j`` report one story; None: they do not."""
         key = (i, j) if i < j else (j, i)
-        if key not in self._scores:
-            self._scores[key] = self._score(*key)
-        return self._scores[key]
+        score = self._scores.get(key)
+        if score is None:
+            # Only matches are kept: most pairs scored are not, and a refusal is cheap to redo.
+            score = self._score(*key)
+            if score is not None:
+                self._scores[key] = score
+        return score
 
     def _score(self, i: int, j: int) -> float | None:
         a, b = self.docs[i], self.docs[j]
@@ -380,19 +390,15 @@ def find_stories(articles: Sequence[Article], index: ArticleIndex | None = None)
     docs = [_doc(a, intern) for a in articles]
     edges = _link_edges(articles, index)
     matcher = _Matcher(articles, docs, edges)
-    pairs = set(_candidates(docs, matcher.vectors))
-    pairs.update((min(i, j), max(i, j)) for i, j in edges)
-    scored = []
-    for i, j in pairs:
-        score = matcher.score(i, j)
-        if score is not None:
-            scored.append((-score, i, j))
+    # Scored as they come, not collected first: the matcher keeps the matches only.
+    for i, j in chain(_candidates(docs, matcher.vectors), edges):
+        matcher.score(i, j)
+    ranked = sorted((-score, i, j) for (i, j), score in matcher.matches.items())
     # Best pairs first, and two groups join only if every pair across them matches (complete
     # link): a chain "A like B like C" must not make A and C, two other stories, one.
-    scored.sort()
     owner = list(range(len(articles)))
     groups: dict[int, list[int]] = {}
-    for _, i, j in scored:
+    for _, i, j in ranked:
         a, b = owner[i], owner[j]
         if a == b:
             continue
