@@ -19,6 +19,7 @@ from newsreader.articles.index import ArticleIndex
 from newsreader.articles.model import Article, FileStamp, RelatedLink
 from newsreader.articles.stories import (
     LEAD_RULE,
+    StoryCache,
     find_stories,
     make_story,
     markers,
@@ -207,6 +208,30 @@ def test_one_chain_does_not_join_two_stories() -> None:
     found = groups([a, b, c])
     assert frozenset({"a.md", "c.md"}) not in found
     assert not any({"a.md", "c.md"} <= g for g in found)
+
+
+@pytest.mark.parametrize(
+    ("new_title", "new_days", "together"),
+    [
+        ("Acme unveils RoboMop floor cleaner", 0.5, True),  # no change
+        ("Fabrikam ships a new kettle", 0.5, False),  # reworded: leaves the story
+        ("Acme unveils RoboMop floor cleaner", 40, False),  # redated: leaves it
+    ],
+)
+def test_cache_after_a_change(new_title: str, new_days: float, together: bool) -> None:
+    filler = [art(f"f{n}.md", f"Filler story number {word}", n) for n, word in enumerate("abcd")]
+    before = [
+        art("a.md", "Acme unveils RoboMop floor cleaner", 0),
+        art("b.md", "Acme unveils RoboMop floor cleaner", 0.5),
+        *filler,
+    ]
+    cache = StoryCache()
+    assert groups(before) == {frozenset(s.ids) for s in find_stories(before, None, cache)}
+    after = [before[0], art("b.md", new_title, new_days), *filler]
+    found = {frozenset(s.ids) for s in find_stories(after, None, cache)}
+    assert found == groups(after)
+    assert (frozenset({"a.md", "b.md"}) in found) is together
+    assert len(cache) == len(after)
 
 
 # --- the lead --------------------------------------------------------------------------------

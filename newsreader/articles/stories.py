@@ -380,14 +380,51 @@ def _candidates(docs: Sequence[_Doc], vectors: _Vectors) -> Iterable[tuple[int, 
                     yield i, j
 
 
-def find_stories(articles: Sequence[Article], index: ArticleIndex | None = None) -> list[Story]:
+class StoryCache:
+    """What :func:`find_stories` learnt of each article, kept between runs.
+
+    Tokenising the titles is half the work at 100,000 articles; with a cache, a run after a
+    few files changed re-reads only those (an article is looked up by id and re-tokenised when
+    its search text or date differs). The grouping itself is redone: the folder's IDF moves
+    with every change. Forgets articles no longer asked about.
+    """
+
+    def __init__(self) -> None:
+        self._docs: dict[str, tuple[str, float | None, _Doc]] = {}
+        self._intern: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def docs(self, articles: Sequence[Article]) -> list[_Doc]:
+        """The matcher's record of each article, reused when it did not change."""
+        fresh: dict[str, tuple[str, float | None, _Doc]] = {}
+        out = []
+        for article in articles:
+            day = article.date.timestamp() / 86400 if article.date else None
+            known = self._docs.get(article.id)
+            if known is not None and known[0] == article.search and known[1] == day:
+                doc = known[2]
+            else:
+                doc = _doc(article, self._intern)
+            fresh[article.id] = (article.search, day, doc)
+            out.append(doc)
+        self._docs = fresh
+        return out
+
+
+def find_stories(
+    articles: Sequence[Article],
+    index: ArticleIndex | None = None,
+    cache: StoryCache | None = None,
+) -> list[Story]:
     """The stories of two or more articles among ``articles``, newest lead first.
 
     ``index`` resolves related entries (by URL) to other articles; without it only titles,
-    excerpts and dates decide.
+    excerpts and dates decide. ``cache`` keeps each article's tokens for the next run (see
+    :class:`StoryCache`): the app asks again after every change.
     """
-    intern: dict[str, str] = {}
-    docs = [_doc(a, intern) for a in articles]
+    docs = (cache if cache is not None else StoryCache()).docs(articles)
     edges = _link_edges(articles, index)
     matcher = _Matcher(articles, docs, edges)
     # Scored as they come, not collected first: the matcher keeps the matches only.
