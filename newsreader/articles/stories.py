@@ -3,11 +3,15 @@
 Several providers run the same story within a day or two under near-identical titles; the
 editor triages the story, not each file. :func:`find_stories` groups them by
 
-* title similarity, with a small bonus for excerpt similarity: tokens weighted by how rare they
-  are in the folder (IDF), so that the product and company names carry the match and "says"
-  does not; numbers are kept and normalised ("38M" and "38 million" are one token);
+* title similarity: tokens weighted by how rare they are in the folder's titles (IDF), so that
+  the product and company names carry the match and "says" does not; numbers are kept and
+  normalised ("38M" and "38 million" are one token); a trailing " - Provider" is dropped;
+* a small bonus for excerpt similarity (Jaccard of their words: a syndicated copy often keeps
+  the excerpt word for word);
 * time: members are days apart, not months (identical titles get a wider window);
 * ``related`` entries that point at each other (resolved through the index by URL).
+
+Every pair of a story must match (complete link), so a chain of look-alikes does not make one.
 
 Look-alike series stay apart: two titles that both carry *markers* (numbers, years, months,
 quarters, release phases such as preview/beta/GA, names with digits) are never one story when
