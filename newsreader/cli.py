@@ -10,6 +10,7 @@ import difflib
 import io
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -19,6 +20,7 @@ from newsreader.articles import lint
 from newsreader.articles.index import SORT_KEYS, ArticleIndex, sort_articles
 from newsreader.articles.model import Article, ArticleDetail, BadFile
 from newsreader.articles.query import QueryError, parse_query, syntax_help
+from newsreader.articles.stories import LEAD_RULE, find_stories
 from newsreader.articles.text import inert
 from newsreader.completion import SHELLS, completion_script
 from newsreader.config import Settings, load_settings
@@ -47,6 +49,7 @@ COMMAND_HELP = {
     "show": "one article in full: metadata, URLs, related stories, backlinks",
     "stats": "counts and facets (providers, topics, types)",
     "check": "problem files and warnings; exit 1 if any file is a problem file",
+    "stories": "articles that report one story, grouped, each story's lead first",
     "publish": "set published: true on articles named by id, --query or --view",
     "unpublish": "set published: false on articles named by id, --query or --view",
     "undo": "undo the last change (the app's too: they share the journal)",
@@ -57,7 +60,7 @@ COMMAND_HELP = {
     "help": "help on a command, or on the query language: help query",
 }
 COMMANDS = tuple(COMMAND_HELP)
-READ_ONLY = frozenset({"list", "show", "stats", "check"})
+READ_ONLY = frozenset({"list", "show", "stats", "check", "stories"})
 #: Commands that read no folder.
 STANDALONE = frozenset({"completion", "help"})
 
@@ -77,6 +80,7 @@ EXAMPLES = """examples:
   newsreader list ~/seeds -q 'is:unpublished topic:AI' --sort quality
   newsreader list ~/seeds --view 'AI to review' --json
   newsreader show ~/seeds 2021-12-01-chips.md
+  newsreader stories ~/seeds -q is:unpublished --json
   newsreader publish ~/seeds 2021-12-01-chips.md 2021-12-02-cars.md
   newsreader unpublish ~/seeds -q 'quality<20' --dry-run
   newsreader undo ~/seeds
@@ -288,6 +292,16 @@ def command_parser() -> argparse.ArgumentParser:
         "(default: all but outside)",
     )
     _json(cmd)
+    cmd = command(
+        "stories",
+        "\n\nOne story: similar titles and excerpts (rare words weigh most) days apart, or\n"
+        "related entries naming each other. Numbered series (monthly updates, yearly\n"
+        "releases, preview vs GA) stay apart. With --query or --view, the stories with an\n"
+        f"article that matches.\n\n{textwrap.fill(LEAD_RULE, 79)}.",
+    )
+    _folder(cmd)
+    _query(cmd)
+    _json(cmd)
     for name in ("publish", "unpublish"):
         cmd = command(
             name, " A file already so is left alone; one the site would not follow is refused."
@@ -392,6 +406,7 @@ def _run_command(args: list[str]) -> int:
         "show": _cmd_show,
         "stats": _cmd_stats,
         "check": _cmd_check,
+        "stories": _cmd_stories,
         "publish": _cmd_publish,
         "unpublish": _cmd_publish,
         "undo": _cmd_step,
@@ -543,6 +558,31 @@ def _cmd_check(ns: argparse.Namespace, index: ArticleIndex, settings: Settings, 
             f"{len(warnings)} warnings\n"
         )
     return 1 if problems else 0
+
+
+def _cmd_stories(
+    ns: argparse.Namespace, index: ArticleIndex, settings: Settings, out: TextIO
+) -> int:
+    # The whole folder is grouped (a story is one whatever the query); a story is listed when
+    # any of its articles matches the query.
+    stories = find_stories(index.articles, index)
+    if ns.query:
+        wanted = {a.id for a in _select(index, ns.query)}
+        stories = [s for s in stories if any(i in wanted for i in s.ids)]
+    if ns.json:
+        for story in stories:
+            _emit(out, story.as_json())
+        return 0
+    for story in stories:
+        out.write(
+            f"{story.key}  {len(story.articles)} articles, {story.published} published: "
+            f"{inert(story.lead.title)}\n"
+        )
+        for n, article in enumerate(story.articles):
+            mark = "lead" if n == 0 else "    "
+            out.write(f"  {mark} {list_line(article)}\n")
+    out.write(f"{len(stories)} stories\n{LEAD_RULE}\n")
+    return 0
 
 
 def _cmd_publish(
