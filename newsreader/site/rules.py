@@ -26,7 +26,7 @@ from newsreader.site.jekyll import (
 if TYPE_CHECKING:
     from newsreader.articles.model import Article
 
-__all__ = ["config", "flag_blocker", "open_site", "shows", "use_config", "verdict", "words"]
+__all__ = ["flag_blocker", "open_site", "shows", "use_config", "verdict", "words"]
 
 _config = SiteConfig()
 
@@ -40,11 +40,6 @@ def use_config(site_config: SiteConfig | None) -> SiteConfig:
     """Keep ``site_config`` as the current site's (None: Jekyll's defaults)."""
     global _config
     _config = site_config or SiteConfig()
-    return _config
-
-
-def config() -> SiteConfig:
-    """The current site's config."""
     return _config
 
 
