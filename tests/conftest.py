@@ -63,3 +63,11 @@ def unfrozen_heap() -> Iterator[None]:
     """Give the objects a test's index froze back to the collector (see newsreader.reading.heap)."""
     yield
     gc.unfreeze()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """The four-article fixture folder of the app tests (a module may define its own)."""
+    from tests.apphelpers import write_small_folder
+
+    return write_small_folder(tmp_path / "news")

@@ -55,12 +55,6 @@ from tests.hostile import MARKUP_TITLE, write_hostile_corpus
 SIZE = (120, 40)
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """The four-article fixture folder."""
-    return write_small_folder(tmp_path / "news")
-
-
 def notifications(app: object) -> list[str]:
     """The texts of the notifications shown so far."""
     return [n.message for n in app._notifications]  # type: ignore[attr-defined]

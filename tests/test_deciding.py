@@ -32,16 +32,9 @@ from tests.apphelpers import (
     ready,
     snapshot,
     wait_until,
-    write_small_folder,
 )
 
 SIZE = (120, 40)
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """The four-article fixture folder."""
-    return write_small_folder(tmp_path / "news")
 
 
 def flag(folder: Path, name: str) -> str:

@@ -18,13 +18,7 @@ from newsreader.tui.app import make_app
 from newsreader.tui.keymap import binding_ids, check_keymap, is_key
 from newsreader.tui.screens.help import HelpScreen, help_table
 from newsreader.tui.screens.save_view import SaveViewScreen
-from tests.apphelpers import ready, wait_until, write_small_folder
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """The four-article fixture folder."""
-    return write_small_folder(tmp_path / "news")
+from tests.apphelpers import ready, wait_until
 
 
 def notifications(app: object) -> list[str]:
