@@ -270,24 +270,30 @@ def _split_as_jekyll(source: str) -> bool:
 
 def parse_article(article_id: str, data: bytes, stamp: FileStamp) -> Article | BadFile:
     """Parse a file's bytes into the index's summary record, or a BadFile."""
-    if not jekyll.has_yaml_header(data):
-        return _copied(article_id, data)
-    try:
-        mapping, _body, scanned = _load(data)
-    except ParseError as exc:
-        return _refused(article_id, data, exc)
-    return summarize(article_id, mapping, stamp, _reading(article_id, data, mapping, scanned))
+    read = _read(article_id, data)
+    if isinstance(read, BadFile):
+        return read
+    mapping, _body, reading = read
+    return summarize(article_id, mapping, stamp, reading)
 
 
-def parse_detail(article_id: str, data: bytes, stamp: FileStamp) -> ArticleDetail | BadFile:
-    """Parse a file's bytes in full, for the detail pane and ``show``."""
+def _read(article_id: str, data: bytes) -> tuple[dict[str, Any], str, jekyll.Reading] | BadFile:
+    """(mapping, body, Jekyll's reading) of a file we can index, else the BadFile."""
     if not jekyll.has_yaml_header(data):
         return _copied(article_id, data)
     try:
         mapping, body, scanned = _load(data)
     except ParseError as exc:
         return _refused(article_id, data, exc)
-    reading = _reading(article_id, data, mapping, scanned)
+    return mapping, body, _reading(article_id, data, mapping, scanned)
+
+
+def parse_detail(article_id: str, data: bytes, stamp: FileStamp) -> ArticleDetail | BadFile:
+    """Parse a file's bytes in full, for the detail pane and ``show``."""
+    read = _read(article_id, data)
+    if isinstance(read, BadFile):
+        return read
+    mapping, body, reading = read
     article = summarize(article_id, mapping, stamp, reading)
     provider = mapping.get("provider")
     return ArticleDetail(
