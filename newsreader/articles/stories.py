@@ -455,3 +455,27 @@ def find_stories(
     stories = [make_story(m) for m in members]
     stories.sort(key=lambda s: (-(s.lead.date.timestamp() if s.lead.date else -math.inf), s.key))
     return stories
+
+
+class StoryBook:
+    """The folder's stories, kept current as the index changes: the owner of the app's stories.
+
+    :meth:`update` is called with the index's articles after every change (in a worker: it
+    takes seconds at 100k); :meth:`story_of` answers which story an article belongs to.
+    """
+
+    def __init__(self) -> None:
+        self._cache = StoryCache()
+        self.stories: list[Story] = []
+        self._by_id: dict[str, Story] = {}
+
+    def update(self, articles: Sequence[Article], index: ArticleIndex | None = None) -> list[Story]:
+        """Regroup ``articles``; the new stories, newest lead first."""
+        stories = find_stories(articles, index, self._cache)
+        self._by_id = {a.id: story for story in stories for a in story.articles}
+        self.stories = stories
+        return stories
+
+    def story_of(self, article_id: str) -> Story | None:
+        """The story ``article_id`` belongs to (None: a story of one)."""
+        return self._by_id.get(article_id)
