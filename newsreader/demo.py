@@ -4,6 +4,10 @@ The demo corpus is 300 synthetic articles from :mod:`newsreader.samplegen`, alwa
 (fixed seed), kept in the user data directory. It is generated only when that folder does not
 exist yet, so edits made while trying the app survive the next demo. Delete the folder to get a
 fresh copy.
+
+Where ``git`` is installed the corpus is also a git work tree with one commit, so the review
+screen, the status line's count of uncommitted decisions and the commit key have something to
+work on. Without git the demo opens all the same.
 """
 
 from __future__ import annotations
@@ -21,6 +25,17 @@ from newsreader.samplegen import DEFAULT_SEED, generate_corpus
 
 DEMO_COUNT = 300
 DEMO_DIRNAME = "demo-corpus"
+#: Who makes the demo's first commit, and when: fixed, so every demo repository is the same.
+_GIT_ENV = {
+    "GIT_AUTHOR_NAME": "newsreader demo",
+    "GIT_AUTHOR_EMAIL": "demo@newsreader.invalid",
+    "GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z",
+    "GIT_COMMITTER_NAME": "newsreader demo",
+    "GIT_COMMITTER_EMAIL": "demo@newsreader.invalid",
+    "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_TERMINAL_PROMPT": "0",
+}
 
 
 def demo_dir() -> Path:
@@ -42,6 +57,7 @@ def prepare(dest: Path | None = None) -> tuple[Path, bool]:
     shutil.rmtree(staging, ignore_errors=True)
     try:
         generate_corpus(staging, DEMO_COUNT, seed=DEFAULT_SEED)
+        make_repository(staging)
         staging.rename(dest)
     except OSError:
         # Another demo may have created it meanwhile; theirs is as good as ours.
@@ -50,6 +66,32 @@ def prepare(dest: Path | None = None) -> tuple[Path, bool]:
             raise
         return dest, False
     return dest, True
+
+
+def make_repository(folder: Path) -> bool:
+    """Make ``folder`` a git work tree whose one commit holds every file; False without git.
+
+    The user's global git config is not read (no hooks, signing or templates of theirs run on
+    the demo), and a failure leaves a plain folder: the demo needs git only for review/commit.
+    """
+    git = shutil.which("git")
+    if git is None:
+        return False
+    env = {**os.environ, **_GIT_ENV, "HOME": str(folder), "XDG_CONFIG_HOME": str(folder)}
+    steps = (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        ["-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", "Demo corpus"],
+    )
+    try:
+        for step in steps:
+            subprocess.run(
+                [git, *step], cwd=folder, env=env, check=True, capture_output=True, timeout=60
+            )
+    except (OSError, subprocess.SubprocessError):
+        shutil.rmtree(folder / ".git", ignore_errors=True)
+        return False
+    return True
 
 
 def open_app(folder: Path) -> int:

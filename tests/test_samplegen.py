@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 import statistics
+import subprocess
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
@@ -17,6 +19,7 @@ from newsreader import demo, samplegen
 from newsreader.articles.urls import normalize_url
 from newsreader.reading.parsing import KEY_ORDER
 from newsreader.samplegen import generate_corpus
+from newsreader.writing import gitfolder
 from tests.hostile import (
     EXPECTED_FLAGS,
     EXPECTED_WARNINGS,
@@ -62,9 +65,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` by relative id, with its bytes."""
+    """Every file under ``folder`` by relative id, with its bytes (git's own folder left out)."""
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(folder).parts
     }
 
 
@@ -293,7 +298,7 @@ def test_demo_creates_the_corpus_once_and_keeps_edits(
     assert demo.main(["--no-open"]) == 0
     first = capsys.readouterr().out
     assert str(expected) in first and "created" in first
-    files = sorted(p for p in expected.rglob("*") if p.is_file())
+    files = sorted(expected / name for name in snapshot(expected))
     assert len(files) == demo.DEMO_COUNT
     assert [p.name for p in tmp_path.joinpath("newsreader").iterdir()] == ["demo-corpus"]
 
@@ -312,6 +317,27 @@ def test_demo_corpus_is_always_the_same(tmp_path: Path) -> None:
     second, _ = demo.prepare(tmp_path / "two")
     assert created
     assert snapshot(first) == snapshot(second)
+
+
+def test_demo_corpus_is_a_git_work_tree_with_nothing_to_commit(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    folder, _ = demo.prepare(tmp_path / "demo")
+    assert gitfolder.toplevel(folder) == folder.resolve()
+    assert gitfolder.changed_files(folder) == []
+    log = subprocess.run(
+        ["git", "log", "--format=%an %s"], cwd=folder, capture_output=True, text=True, check=True
+    )
+    assert log.stdout == "newsreader demo Demo corpus\n"
+
+
+def test_demo_corpus_without_git_is_a_plain_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo.shutil, "which", lambda name: None)
+    folder, created = demo.prepare(tmp_path / "demo")
+    assert created and not (folder / ".git").exists()
+    assert len(snapshot(folder)) == demo.DEMO_COUNT
 
 
 def test_demo_opens_the_app_on_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
