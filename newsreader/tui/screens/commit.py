@@ -69,7 +69,8 @@ class CommitScreen(ConfirmScreen):
         """The question, the message, what is left out and the two buttons."""
         with Vertical(id="confirm-dialog"):
             yield Static(Text(inert(self._question)), id="confirm-question")
-            with VerticalScroll(id="commit-message", can_focus=False):
+            with VerticalScroll(id="commit-message", can_focus=False) as box:
+                box.border_title = "commit message"
                 yield Static(Text(inert(self._message.rstrip("\n"), multiline=True)))
             if self._left_out:
                 yield Static(left_out_text(self._left_out), id="commit-left-out")

@@ -57,17 +57,23 @@ def flag_text(token: str | None) -> str:
     return inert(token) if token else "(empty)"
 
 
-def item_text(item: ReviewItem, marked: bool = False) -> Text:
-    """A row, two lines: mark, title and id; then ``published: old → new`` and the diff."""
-    text = Text(f"{MARK} " if marked else "  ", style="bold")
-    text.append(inert(item.title) or inert(item.id), style="bold")
-    if item.title:
-        text.append(f"  {inert(item.id)}", style="dim")
-    text.append(f"\n    published: {flag_text(item.old)} → {flag_text(item.new)}")
+def item_text(item: ReviewItem, marked: bool = False, width: int = 0) -> Text:
+    """A row, two lines: mark and title; then ``published: old → new``, the diff and the id.
+
+    With ``width``, each line is cut to it with an ellipsis (a row never wraps).
+    """
+    first = Text(f"{MARK} " if marked else "  ", style="bold")
+    first.append(inert(item.title) or inert(item.id), style="bold")
+    second = Text(f"    published: {flag_text(item.old)} → {flag_text(item.new)}")
     for line in item.diff:
-        text.append("   ")
-        text.append(inert(line), style="red" if line.startswith("-") else "green")
-    return text
+        second.append("   ")
+        second.append(inert(line), style="red" if line.startswith("-") else "green")
+    if item.title:
+        second.append(f"   {inert(item.id)}", style="dim")
+    if width > 0:
+        first.truncate(width, overflow="ellipsis")
+        second.truncate(width, overflow="ellipsis")
+    return Text("\n").join([first, second])
 
 
 def header_text(
@@ -109,7 +115,7 @@ class ReviewList(OptionList):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Open", id="review.open"),
+        Binding("enter", "select", "Open", show=False, id="review.open"),
         Binding("j,down", "cursor_down", "Down", show=False, id="review.down"),
         Binding("k,up", "cursor_up", "Up", show=False, id="review.up"),
     ]
@@ -143,8 +149,8 @@ class ReviewScreen(Screen[str | None]):
             id="review.revert_many",
             tooltip="Revert the marked changes, or all of them (asks first)",
         ),
-        Binding("space", "mark", "Mark", id="review.mark"),
-        Binding("u", "undo", "Undo", id="review.undo"),
+        Binding("space", "mark", "Mark", show=False, id="review.mark"),
+        Binding("u", "undo", "Undo", show=False, id="review.undo"),
         Binding("C", "commit", "Commit", id="review.commit"),
         Binding("escape,R", "close", "Back", id="review.close"),
     ]
@@ -165,8 +171,8 @@ class ReviewScreen(Screen[str | None]):
 
     def _hint(self) -> Text:
         if self._review.in_git is False:
-            return Text("Not in a git work tree: changes made here; x reverts, u undoes.")
-        return Text("x revert · space mark · X revert marked/all · C commit · enter open · u undo")
+            return Text("Not in a git work tree · enter open · space mark · u undo")
+        return Text("enter open · space mark (X reverts the marked ones) · u undo")
 
     def on_mount(self) -> None:
         """Show what is known now, then follow the review's updates."""
@@ -200,12 +206,24 @@ class ReviewScreen(Screen[str | None]):
                 empty = EMPTY_GIT if review.in_git else EMPTY_PLAIN
                 rows.add_option(Option(Text(empty, style="italic"), disabled=True))
             return
-        rows.add_options(Option(item_text(i, i.id in self.marks), id=i.id) for i in self._items)
+        width = self._row_width()
+        rows.add_options(
+            Option(item_text(i, i.id in self.marks, width), id=i.id) for i in self._items
+        )
         ids = [item.id for item in self._items]
         if keep in ids:
             rows.highlighted = ids.index(keep)
         else:
             rows.highlighted = min(index or 0, len(ids) - 1)
+
+    def _row_width(self) -> int:
+        """The cells a row has: the screen's width less the list's padding and scroll bar."""
+        return max(20, self.size.width - 4)
+
+    def on_resize(self) -> None:
+        """Cut the rows to the new width."""
+        if self.is_mounted:
+            self._show_rows(keep=self._current(), index=self.query_one(ReviewList).highlighted)
 
     def _current(self) -> str | None:
         rows = self.query_one(ReviewList)
@@ -256,7 +274,8 @@ class ReviewScreen(Screen[str | None]):
         rows = self.query_one(ReviewList)
         index = rows.highlighted or 0
         item = self._items[index]
-        rows.replace_option_prompt_at_index(index, item_text(item, item.id in self.marks))
+        prompt = item_text(item, item.id in self.marks, self._row_width())
+        rows.replace_option_prompt_at_index(index, prompt)
         review = self._review
         header = header_text(review.in_git, review.items, len(self.marks), review.error)
         self.query_one("#review-header", Static).update(header)
