@@ -58,18 +58,18 @@ def flag_text(token: str | None) -> str:
 
 
 def item_text(item: ReviewItem, marked: bool = False, width: int = 0) -> Text:
-    """A row, two lines: mark and title; then ``published: old → new``, the diff and the id.
+    """A row, two lines: mark, title and id; then ``published: old → new`` and the diff.
 
     With ``width``, each line is cut to it with an ellipsis (a row never wraps).
     """
     first = Text(f"{MARK} " if marked else "  ", style="bold")
     first.append(inert(item.title) or inert(item.id), style="bold")
+    if item.title:
+        first.append(f"  {inert(item.id)}", style="dim")
     second = Text(f"    published: {flag_text(item.old)} → {flag_text(item.new)}")
     for line in item.diff:
         second.append("   ")
         second.append(inert(line), style="red" if line.startswith("-") else "green")
-    if item.title:
-        second.append(f"   {inert(item.id)}", style="dim")
     if width > 0:
         first.truncate(width, overflow="ellipsis")
         second.truncate(width, overflow="ellipsis")
@@ -172,7 +172,7 @@ class ReviewScreen(Screen[str | None]):
     def _hint(self) -> Text:
         if self._review.in_git is False:
             return Text("Not in a git work tree · enter open · space mark · u undo")
-        return Text("enter open · space mark (X reverts the marked ones) · u undo")
+        return Text("enter open · space mark · X reverts the marked ones (or all) · u undo")
 
     def on_mount(self) -> None:
         """Show what is known now, then follow the review's updates."""
