@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from newsreader.tui.app import NewsreaderApp, make_app
-from newsreader.tui.git_review import NOT_IN_GIT, GitReview
+from newsreader.tui.git_review import NO_GIT, NOT_IN_GIT, GitReview
 from newsreader.tui.messages import ReviewCounted
 from newsreader.tui.screens.commit import CommitScreen
 from newsreader.tui.screens.review import ReviewScreen, header_text, item_text
@@ -165,6 +165,18 @@ async def test_outside_git_the_count_is_to_review_and_commit_says_why_not(
         assert app.main.git_review.in_git is False
         assert "✎ 1 to review" in status(app)
         await wait_until(pilot, lambda: NOT_IN_GIT in notifications(app))
+
+
+async def test_without_git_the_commit_key_says_so(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    app = make_app(news)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await wait_until(pilot, lambda: app.main.git_review.in_git is False)
+        await pilot.press("C")
+        await wait_until(pilot, lambda: NO_GIT in notifications(app))
 
 
 def test_rows_and_header_show_file_text_literally() -> None:

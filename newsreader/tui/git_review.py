@@ -15,6 +15,7 @@ generated message), commit in a worker, say what happened.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +25,14 @@ from textual.signal import Signal
 from newsreader.articles.index import ArticleIndex
 from newsreader.tui.messages import CommitDone, CommitPlanned, ReviewCounted
 from newsreader.tui.screens.commit import CommitScreen
-from newsreader.writing.gitfolder import (
-    GitError,
-    changed_files,
-    commit_flags,
-    commit_message,
-    toplevel,
-)
-from newsreader.writing.journal import Journal, JournalError
+from newsreader.writing.gitfolder import changed_files, commit_flags, commit_message, toplevel
+from newsreader.writing.journal import Journal
 from newsreader.writing.review import ReviewItem, pending
 
-__all__ = ["NOT_IN_GIT", "GitReview"]
+__all__ = ["NOT_IN_GIT", "NO_GIT", "GitReview"]
 
 NOT_IN_GIT = "This folder is not in a git work tree: nothing to commit"
+NO_GIT = "Cannot commit: git is not installed (no git command on the PATH)"
 #: Hash characters shown after a commit.
 SHORT_HASH = 7
 
@@ -96,7 +92,7 @@ class GitReview:
             if self._journal is None:
                 self._journal = Journal(self._journal_path)
             items = pending(self._index, self._journal, in_git)
-        except (GitError, JournalError, OSError) as exc:
+        except Exception as exc:  # shown, never raised: the next listing must still run
             message = ReviewCounted(generation, bool(in_git), [], str(exc) or repr(exc))
         else:
             message = ReviewCounted(generation, in_git, items)
@@ -124,7 +120,8 @@ class GitReview:
     def ask_commit(self) -> None:
         """List what a commit takes and leaves out; :meth:`planned` then asks the user."""
         if self.in_git is False:
-            self._screen.notify(NOT_IN_GIT, severity="warning")
+            missing = shutil.which("git") is None
+            self._screen.notify(NO_GIT if missing else NOT_IN_GIT, severity="warning")
             return
         if self._committing:
             self._screen.notify("A commit is already running")
@@ -137,7 +134,7 @@ class GitReview:
     def _plan(self) -> None:
         try:
             statuses = changed_files(self._index.root)
-        except (GitError, OSError) as exc:
+        except Exception as exc:  # git missing, not a repository, unreadable: said, not raised
             self._screen.post_message(CommitPlanned([], error=str(exc) or repr(exc)))
             return
         message = commit_message([s for s in statuses if s.flag_only], self.title)
@@ -170,7 +167,7 @@ class GitReview:
     def _commit(self) -> None:
         try:
             result = commit_flags(self._index.root, self.title)
-        except (GitError, OSError) as exc:
+        except Exception as exc:  # a hook refused, no identity, a lock: said, not raised
             self._screen.post_message(CommitDone(None, str(exc) or repr(exc)))
             return
         self._screen.post_message(CommitDone(result))

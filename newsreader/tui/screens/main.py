@@ -551,5 +551,13 @@ class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, Folde
 
     def revert_flags(self, ids: list[str]) -> None:
         """Write back the flags' old text (review), through the writer: undo brings it back."""
-        if ids:
+        if self.indexing:  # its reloaded rows would race the indexing batches (as undo's would)
+            self.notify("Still reading the folder: revert once it is indexed")
+        elif ids:
             self._jobs.put(WriteJob("revert", tuple(ids), "revert"))
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen (help, review): count again, as a commit made in a shell
+        meanwhile changes the count and no file changes to tell the watcher."""
+        if hasattr(self, "git_review"):
+            self.git_review.refresh()
