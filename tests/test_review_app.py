@@ -19,7 +19,7 @@ from newsreader.tui.screens.commit import CommitScreen
 from newsreader.tui.screens.review import ReviewScreen, header_text, item_text
 from newsreader.tui.widgets.status_bar import StatusBar
 from newsreader.writing.review import ReviewItem
-from tests.apphelpers import TITLES, A, B, C, ready, wait_until, write_small_folder
+from tests.apphelpers import TITLES, A, B, C, current, ready, wait_until, write_small_folder
 from tests.test_gitfolder import git, git_env  # noqa: F401  (git_env: an autouse fixture)
 
 SIZE = (120, 40)
@@ -81,7 +81,9 @@ async def test_review_lists_the_decided_file_and_revert_is_undoable(news: Path) 
         await pilot.press("u")  # undo, on the review screen: the change is back
         await wait_until(pilot, lambda: b"published: true" in (news / A).read_bytes())
         await _counted(pilot, app, 1)
-        assert [i.id for i in screen.items] == [A]
+        await wait_until(pilot, lambda: [i.id for i in screen.items] == [A])
+        await pilot.press("enter")  # opens the article in the main screen
+        assert app.screen is app.main and current(app.main) == A
     assert commits(news) == ["init"]  # reviewing commits nothing
 
 

@@ -18,6 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -57,23 +58,28 @@ def flag_text(token: str | None) -> str:
     return inert(token) if token else "(empty)"
 
 
-def item_text(item: ReviewItem, marked: bool = False, width: int = 0) -> Text:
+def item_text(item: ReviewItem, marked: bool = False, width: int = 0) -> Content:
     """A row, two lines: mark, title and id; then ``published: old → new`` and the diff.
 
-    With ``width``, each line is cut to it with an ellipsis (a row never wraps).
+    With ``width``, each line is cut to it with an ellipsis (a row never wraps). The diff's
+    colours are the theme's error and success text, readable in every theme and, as greys,
+    under ``NO_COLOR``; the ``-`` and ``+`` carry the meaning without them.
     """
-    first = Text(f"{MARK} " if marked else "  ", style="bold")
-    first.append(inert(item.title) or inert(item.id), style="bold")
+    first: list[str | tuple[str, str]] = [
+        (f"{MARK} " if marked else "  ", "bold"),
+        (inert(item.title) or inert(item.id), "bold"),
+    ]
     if item.title:
-        first.append(f"  {inert(item.id)}", style="dim")
-    second = Text(f"    published: {flag_text(item.old)} → {flag_text(item.new)}")
+        first.append((f"  {inert(item.id)}", "dim"))
+    second: list[str | tuple[str, str]] = [
+        f"    published: {flag_text(item.old)} → {flag_text(item.new)}"
+    ]
     for line in item.diff:
-        second.append("   ")
-        second.append(inert(line), style="red" if line.startswith("-") else "green")
+        second += ["   ", (inert(line), "$text-error" if line.startswith("-") else "$text-success")]
+    lines = [Content.assemble(*first), Content.assemble(*second)]
     if width > 0:
-        first.truncate(width, overflow="ellipsis")
-        second.truncate(width, overflow="ellipsis")
-    return Text("\n").join([first, second])
+        lines = [line.truncate(width, ellipsis=True) for line in lines]
+    return Content("\n").join(lines)
 
 
 def header_text(

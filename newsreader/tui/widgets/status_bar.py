@@ -67,9 +67,9 @@ class StatusBar(Static):
         if info.marked:
             text.append(f"  ✚ {info.marked:,} marked", style="bold")
         if info.uncommitted:
-            # Words, not colour alone: it reads the same under NO_COLOR.
+            # Bold like the marks, no colour: it reads the same under NO_COLOR.
             what = "uncommitted" if info.in_git else "to review"
-            text.append(f"  ✎ {info.uncommitted:,} {what}", style="bold magenta")
+            text.append(f"  ✎ {info.uncommitted:,} {what}", style="bold")
         if info.bad:
             text.append(f"  ! {info.bad:,} bad", style="red")
             if info.reaching_site:
