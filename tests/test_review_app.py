@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from newsreader.config import Settings
 from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.git_review import NO_GIT, NOT_IN_GIT, GitReview
 from newsreader.tui.messages import ReviewCounted
@@ -21,6 +22,7 @@ from newsreader.tui.widgets.status_bar import StatusBar
 from newsreader.writing.review import ReviewItem
 from tests.apphelpers import TITLES, A, B, C, current, ready, wait_until, write_small_folder
 from tests.test_gitfolder import git, git_env  # noqa: F401  (git_env: an autouse fixture)
+from tests.test_live_folder import poll_until
 
 SIZE = (120, 40)
 
@@ -46,6 +48,11 @@ def status(app: NewsreaderApp) -> str:
 
 def commits(folder: Path) -> list[str]:
     return git(folder, "log", "--format=%s").splitlines()
+
+
+def _published(app: NewsreaderApp, article_id: str) -> bool | None:
+    article = app.main.index.get(article_id)
+    return None if article is None else article.published
 
 
 async def _counted(pilot: Any, app: NewsreaderApp, n: int) -> None:
@@ -85,6 +92,21 @@ async def test_review_lists_the_decided_file_and_revert_is_undoable(news: Path) 
         await pilot.press("enter")  # opens the article in the main screen
         assert app.screen is app.main and current(app.main) == A
     assert commits(news) == ["init"]  # reviewing commits nothing
+
+
+async def test_the_count_follows_a_change_on_disk(news: Path) -> None:
+    before = (news / A).read_bytes()
+    app = make_app(news, Settings(restore_session=False, watch=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("p")
+        await _counted(pilot, app, 1)
+        (news / A).write_bytes(before)  # set back by hand, in an editor
+        await poll_until(
+            pilot, app.main, lambda: getattr(app.main.index.get(A), "published", None) is False
+        )
+        await _counted(pilot, app, 0)
+        assert "uncommitted" not in status(app)
 
 
 async def test_revert_all_asks_first(news: Path) -> None:
