@@ -1,7 +1,8 @@
 """The commit confirmation: the generated message, the files left out (and why), Commit / Cancel.
 
 A :class:`~newsreader.tui.screens.confirm.ConfirmScreen` with more to show: Cancel has the focus,
-``y`` commits, escape, ``n`` and enter cancel. The message and file names are plain text.
+``y`` commits, escape, ``n`` and enter cancel; ``left`` reaches the message, which then scrolls.
+The message and file names are plain text.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ class CommitScreen(ConfirmScreen):
         """The question, the message, what is left out and the two buttons."""
         with Vertical(id="confirm-dialog"):
             yield Static(Text(inert(self._question)), id="confirm-question")
-            with VerticalScroll(id="commit-message", can_focus=False) as box:
+            # Focusable (left / right reach it), so a long message scrolls with the arrows.
+            with VerticalScroll(id="commit-message") as box:
                 box.border_title = "commit message"
                 yield Static(Text(inert(self._message.rstrip("\n"), multiline=True)))
             if self._left_out:
