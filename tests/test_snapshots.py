@@ -27,12 +27,15 @@ from textual.pilot import Pilot
 from newsreader.samplegen import generate_corpus
 from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.screenshots import (
+    GIT_ENV,
     Shot,
+    commit_folder,
     confirm_bulk,
     filter_view,
     follow_related,
     isolated_dirs,
     press,
+    review_changes,
     take_all,
     wait_indexed,
 )
@@ -56,6 +59,17 @@ def corpus(tmp_path: Path) -> Path:
     """The fixed synthetic corpus, generated into a fresh folder."""
     folder = tmp_path / "news"
     generate_corpus(folder, CORPUS_SIZE, SEED)
+    return folder
+
+
+@pytest.fixture
+def git_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The same corpus as a git repository's ``_news``, committed (no user git config)."""
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    folder = tmp_path / "site" / "_news"
+    generate_corpus(folder, CORPUS_SIZE, SEED)
+    commit_folder(folder.parent)
     return folder
 
 
@@ -141,6 +155,29 @@ def test_facets(corpus: Path, snap_compare: SnapCompare) -> None:
 def test_facets_narrow(corpus: Path, snap_compare: SnapCompare) -> None:
     """F at 80x24: the facets take the side panes' place below the list."""
     assert snap_compare(make_app(corpus), terminal_size=NARROW, run_before=after_index("F"))
+
+
+def test_review(git_corpus: Path, snap_compare: SnapCompare) -> None:
+    """Three flags changed with p, then R: the review screen, one row per uncommitted change."""
+    run = _after_index_then(review_changes)
+    assert snap_compare(make_app(git_corpus), terminal_size=WIDE, run_before=run)
+
+
+def test_review_narrow(git_corpus: Path, snap_compare: SnapCompare) -> None:
+    """The review screen at 80x24: rows cut to the width, the footer keeps its keys."""
+    run = _after_index_then(review_changes)
+    assert snap_compare(make_app(git_corpus), terminal_size=NARROW, run_before=run)
+
+
+def _after_index_then(step: Callable[[Pilot[None]], Awaitable[None]]) -> RunBefore:
+    async def run(pilot: Pilot[None]) -> None:
+        await wait_indexed(pilot)
+        await step(pilot)
+        await pilot.wait_for_scheduled_animations()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    return run
 
 
 async def test_folder_path_stays_off_screen(corpus: Path) -> None:

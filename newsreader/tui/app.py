@@ -47,6 +47,8 @@ _GROUPS = {
     "app.related": "Related",
     "app.detail_down": "Read",
     "app.detail_up": "Read",
+    "app.review": "Review",
+    "app.commit": "Review",
     "app.next_pane": "Move",
     "app.prev_pane": "Move",
 }
@@ -246,6 +248,12 @@ class NewsreaderApp(App[None]):
             ("Filter", "Focus the filter input", main.action_focus_query),
             ("Clear filter", "Show every article", partial(main.set_query, "")),
             ("Problems", "Problem files and warnings", main.action_bad_files),
+            ("Review", "Flag changes not committed yet: revert, commit", main.action_review),
+            (
+                "Commit",
+                "Commit the files whose only change is the published: line (git)",
+                main.action_commit,
+            ),
             ("Facets", "Show or hide the facets of the view", main.action_toggle_facets),
             ("Open URL", "Open the article in the browser", main.action_open_url),
             ("Copy URL", "Copy the article URL", main.action_copy_url),

@@ -9,6 +9,8 @@ from textual.message import Message
 from newsreader.articles.facets import ViewFacets
 from newsreader.articles.index import Links
 from newsreader.articles.model import Article, BadFile
+from newsreader.writing.gitfolder import CommitResult, FileStatus
+from newsreader.writing.review import ReviewItem
 from newsreader.writing.triage import Outcome
 
 
@@ -88,3 +90,32 @@ class WriteProgress(Message):
     def can_replace(self, message: Message) -> bool:
         """A newer count replaces one still queued: only the latest is worth drawing."""
         return isinstance(message, WriteProgress)
+
+
+@dataclass
+class ReviewCounted(Message):
+    """A worker listed the uncommitted flag changes (see :mod:`newsreader.tui.git_review`)."""
+
+    generation: int
+    #: Whether the folder is in a git work tree.
+    in_git: bool
+    items: list[ReviewItem]
+    #: Why they could not be listed ("" when they were).
+    error: str = ""
+
+
+@dataclass
+class CommitPlanned(Message):
+    """A worker listed what a commit would take and leave out, before asking the user."""
+
+    statuses: list[FileStatus]
+    message: str = ""
+    error: str = ""
+
+
+@dataclass
+class CommitDone(Message):
+    """A worker ran the commit (or found nothing to commit, or failed)."""
+
+    result: CommitResult | None
+    error: str = ""

@@ -11,11 +11,15 @@ once per view, saving one SVG per view into OUTDIR:
     problems.svg  bad files and warnings
     confirm.svg   two articles marked, then ``p``: the bulk confirmation
     narrow.svg    the main screen at 80x24 (stacked panes)
+    review.svg    three flags changed, then ``R``: the review screen (taken last: it writes)
 
-The platformdirs locations (config, state, cache) point into the same temporary folder while
-it runs, so the user's config, sessions and journals are neither read nor written; the app and
-the core are imported only after that, inside the functions. Each shot runs a fresh app with
-session restore off, so no shot inherits an earlier one's query or cursor.
+The corpus is committed to a git repository made for the run (a fixed identity and date, no
+user or system git config), as a Jekyll site's ``_news`` would be, so that the review shot shows
+uncommitted changes. The platformdirs locations (config, state, cache) point into the same
+temporary folder while it runs, so the user's config, sessions and journals are neither read
+nor written; the app and the core are imported only after that, inside the functions. Each
+shot runs a fresh app with session restore off, so no shot inherits an earlier one's query or
+cursor.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -104,6 +109,27 @@ def write_corpus(folder: Path) -> None:
         (folder / name).write_bytes(data)
 
 
+#: The environment of the git commands that make the screenshots' repository: a fixed identity
+#: and date, and neither the user's nor the system's git config (signing, hooks, templates).
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Newsreader Screenshots",
+    "GIT_AUTHOR_EMAIL": "screenshots@example.invalid",
+    "GIT_COMMITTER_NAME": "Newsreader Screenshots",
+    "GIT_COMMITTER_EMAIL": "screenshots@example.invalid",
+    "GIT_AUTHOR_DATE": "2024-01-01T12:00:00Z",
+    "GIT_COMMITTER_DATE": "2024-01-01T12:00:00Z",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def commit_folder(root: Path) -> None:
+    """Make ``root`` a git repository with everything in it committed (see :data:`GIT_ENV`)."""
+    env = {**os.environ, **GIT_ENV}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "--no-verify", "-m", "Corpus"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
 def _app(pilot: Pilot[None]) -> NewsreaderApp:
     from newsreader.tui.app import NewsreaderApp
 
@@ -175,6 +201,33 @@ async def follow_related(pilot: Pilot[None]) -> str | None:
     return main.location.article_id if main.location is not None else None
 
 
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Pause until ``condition()`` holds (a worker's result is in); fail after a while."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + INDEX_TIMEOUT
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+async def review_changes(pilot: Pilot[None], changes: int = 3) -> None:
+    """Change the flags of the first ``changes`` articles with p, then R: the review screen.
+
+    It waits for the listings (they run in a worker), so the shot is the same every time.
+    """
+    from newsreader.tui.screens.review import ReviewScreen
+
+    app = _app(pilot)
+    await press(pilot, *["p"] * changes)
+    await wait_for(pilot, lambda: app.main.git_review.count == changes)
+    await press(pilot, "R")
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, ReviewScreen) and len(app.screen.items) == changes
+    )
+
+
 async def confirm_bulk(pilot: Pilot[None]) -> None:
     """Mark the first two articles with space, then p: the bulk confirmation."""
     await press(pilot, "space", "space", "p")
@@ -190,6 +243,8 @@ SHOTS: tuple[Shot, ...] = (
     Shot("facets.svg", WIDE, lambda pilot: press(pilot, "F")),
     Shot("queue.svg", WIDE, lambda pilot: press(pilot, "w")),
     Shot("narrow.svg", NARROW),
+    # Last: it changes files (the shots before show the corpus as committed).
+    Shot("review.svg", WIDE, review_changes),
 )
 
 
@@ -231,8 +286,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         tempfile.TemporaryDirectory(prefix="newsreader-shots-") as tmp,
         isolated_dirs(Path(tmp) / "xdg"),
     ):
-        folder = Path(tmp) / "news"
+        folder = Path(tmp) / "site" / "_news"
         write_corpus(folder)
+        commit_folder(folder.parent)
         for path in asyncio.run(take_all(folder, outdir)):
             print(path)
     return 0

@@ -21,6 +21,7 @@ from newsreader.reading.indexer import index_updates
 from newsreader.reading.loader import load_file
 from newsreader.reading.watcher import FolderWatcher, Signature
 from newsreader.tui.messages import FolderChanged, IndexBatch, WriteFinished, WriteProgress
+from newsreader.writing import review
 from newsreader.writing.journal import Journal
 from newsreader.writing.triage import Outcome, Progress, Triage
 
@@ -87,7 +88,7 @@ class UiTriage(Triage):
 class WriteJob:
     """One queued triage action."""
 
-    action: str  # "publish", "unpublish", "toggle", "undo" or "redo"
+    action: str  # "publish", "unpublish", "toggle", "undo", "redo" or "revert" (review)
     ids: tuple[str, ...] = ()
     label: str = ""
     #: The article the cursor advanced to after queueing this job, if it did.
@@ -148,6 +149,9 @@ def run_job(triage: Triage, job: WriteJob, progress: Progress | None = None) -> 
         return triage.undo(progress)
     if job.action == "redo":
         return triage.redo(progress)
+    if job.action == "revert":
+        # Review's revert: the old flag text back, as one batch that undo brings back.
+        return review.revert(triage, job.ids)
     if job.action == "toggle":
         # Decided here, after every earlier job has updated the index, not when p was pressed.
         article = triage.index.get(job.ids[0]) if job.ids else None

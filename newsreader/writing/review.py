@@ -54,15 +54,18 @@ def _line(sign: str, token: str) -> str:
     return f"{sign} published:{' ' if token else ''}{token}"
 
 
-def pending(index: ArticleIndex, journal: Journal) -> list[ReviewItem]:
-    """Every file whose flag this app changed and that is not committed, sorted by id."""
+def pending(index: ArticleIndex, journal: Journal, in_git: bool | None = None) -> list[ReviewItem]:
+    """Every file whose flag this app changed and that is not committed, sorted by id.
+
+    ``in_git`` says whether the folder is in a git work tree when the caller knows (the app
+    asks once, at open); None asks git.
+    """
     with journal.locked():  # read what other instances appended
         batches = journal.history()
     changes = [c for batch in batches for c in batch.changes]
-    if toplevel(index.root) is not None:
-        items = _in_git(index, {c.id for c in changes})
-    else:
-        items = _outside_git(index, changes)
+    if in_git is None:
+        in_git = toplevel(index.root) is not None
+    items = _in_git(index, {c.id for c in changes}) if in_git else _outside_git(index, changes)
     return sorted(items, key=lambda item: item.id)
 
 

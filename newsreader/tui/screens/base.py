@@ -22,6 +22,7 @@ from newsreader.articles.query import parse_query
 from newsreader.articles.text import inert
 from newsreader.reading.watcher import FolderWatcher
 from newsreader.session import SessionState
+from newsreader.tui.git_review import GitReview
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
 from newsreader.tui.widgets.related_panel import RelatedPanel
@@ -111,6 +112,8 @@ class MainScreenBase(Screen[None]):
         #: the folder's journal, the sort from the settings or the last session.
         self.watcher: FolderWatcher
         self.triage: UiTriage
+        #: The review and git state (uncommitted flag changes, committing): see GitReview.
+        self.git_review: GitReview
         self.sort_key: str
         self.sort_reverse: bool
         #: The facets panel is shown (F); the rows (by identity) and index version its facets
@@ -179,6 +182,8 @@ class MainScreenBase(Screen[None]):
                 bad=counts.bad + counts.misread,
                 reaching_site=counts.reaching_site,
                 decisions=self.decisions,
+                uncommitted=self.git_review.count,
+                in_git=self.git_review.in_git is not False,
                 # Only counted in the queue view: a pass over every row, on every update.
                 queue_left=None
                 if self.queue_saved is None

@@ -222,3 +222,4 @@ class FolderSync(MainScreenBase):
             # A story the shown article names may be hidden, removed or back: its panel says so.
             self.refresh_related()
         self.update_status()
+        self.git_review.refresh()  # a flag changed back by hand, a crawler's edit

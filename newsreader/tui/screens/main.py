@@ -35,7 +35,8 @@ from newsreader.reading.loader import VANISHED, load_detail
 from newsreader.reading.watcher import FolderWatcher
 from newsreader.render import misread_reason
 from newsreader.session import SessionState, load_session, save_session
-from newsreader.tui.messages import LinksReady
+from newsreader.tui.git_review import GitReview
+from newsreader.tui.messages import CommitDone, CommitPlanned, LinksReady, ReviewCounted
 from newsreader.tui.screens.bad_files import BadFilesScreen
 from newsreader.tui.screens.base import Location
 from newsreader.tui.screens.confirm import ConfirmScreen
@@ -43,6 +44,7 @@ from newsreader.tui.screens.facets_view import FacetsView
 from newsreader.tui.screens.folder_sync import FolderSync
 from newsreader.tui.screens.history import History
 from newsreader.tui.screens.long_work import LongWork
+from newsreader.tui.screens.review import ReviewScreen
 from newsreader.tui.screens.sort import SortScreen
 from newsreader.tui.screens.triage_actions import TriageActions
 from newsreader.tui.screens.views import ViewMemory
@@ -54,7 +56,7 @@ from newsreader.tui.widgets.progress_line import ProgressLine
 from newsreader.tui.widgets.related_panel import MAX_ROWS as RELATED_ROWS
 from newsreader.tui.widgets.related_panel import RelatedPanel, RelatedRow
 from newsreader.tui.widgets.status_bar import StatusBar
-from newsreader.tui.workers import UiTriage, index_folder, write_loop
+from newsreader.tui.workers import UiTriage, WriteJob, index_folder, write_loop
 from newsreader.writing.journal import Journal, JournalError
 
 __all__ = ["Location", "MainScreen"]
@@ -129,6 +131,22 @@ class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, Folde
             id="app.facets",
             tooltip="Facets: the view by state, provider, topic, type and day",
         ),
+        Binding(
+            "R",
+            "review",
+            "Review",
+            show=False,
+            id="app.review",
+            tooltip="Review: flag changes not committed yet (revert, commit)",
+        ),
+        Binding(
+            "C",
+            "commit",
+            "Commit",
+            show=False,
+            id="app.commit",
+            tooltip="Commit the files whose only change is the published: line (git)",
+        ),
         Binding("escape", "escape", "Clear", show=False, id="app.escape"),
         # Replace the screen's focus_next / focus_previous: the query input is reached with `/`.
         Binding("tab", "cycle_panes(1)", "Next pane", show=False, id="app.next_pane"),
@@ -172,6 +190,8 @@ class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, Folde
         self.articles.empty_message = "Indexing…"
         self.articles.focus()
         self.triage = UiTriage(self.app, self.index, self._open_journal())
+        self.git_review = GitReview(self, self.index, self.triage.journal.path)
+        self.git_review.refresh()  # asks git once whether the folder is in a work tree
         self.run_worker(
             lambda: write_loop(self.triage, self._jobs, self.post_message),
             thread=True,
@@ -499,3 +519,45 @@ class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, Folde
                 self.articles.move_to(article_id)
 
         self.app.push_screen(BadFilesScreen(self.index.bad, warnings, misread), chosen)
+
+    # --- review and commit (the state is GitReview's; these route to it) ------------------
+
+    def on_review_counted(self, message: ReviewCounted) -> None:
+        """A listing of the uncommitted flag changes: the status line counts them."""
+        if self.git_review.take(message):
+            self.update_status()
+
+    def on_commit_planned(self, message: CommitPlanned) -> None:
+        """What a commit would take: ask (see GitReview)."""
+        self.git_review.planned(message)
+
+    def on_commit_done(self, message: CommitDone) -> None:
+        """A commit ran: say what happened (see GitReview)."""
+        self.git_review.done(message)
+
+    def action_review(self) -> None:
+        """Show the flag changes not committed yet; enter there opens one here."""
+
+        def chosen(article_id: str | None) -> None:
+            if article_id and not self.show_in_view(article_id):
+                self.notify(f"{article_id} is not in the folder", severity="warning")
+
+        self.git_review.refresh()
+        self.app.push_screen(ReviewScreen(self.git_review, self), chosen)
+
+    def action_commit(self) -> None:
+        """Commit the flag-only changes, after showing the message and what is left out."""
+        self.git_review.ask_commit()
+
+    def revert_flags(self, ids: list[str]) -> None:
+        """Write back the flags' old text (review), through the writer: undo brings it back."""
+        if self.indexing:  # its reloaded rows would race the indexing batches (as undo's would)
+            self.notify("Still reading the folder: revert once it is indexed")
+        elif ids:
+            self._jobs.put(WriteJob("revert", tuple(ids), "revert"))
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen (help, review): count again, as a commit made in a shell
+        meanwhile changes the count and no file changes to tell the watcher."""
+        if hasattr(self, "git_review"):
+            self.git_review.refresh()

@@ -38,7 +38,7 @@ def describe(action: str, changed: Sequence[Change], title: Callable[[str], str]
     verb = "published" if changed[0].new else "unpublished"
     noun = "article" if len(changed) == 1 else "articles"
     what = f"{verb} {len(changed)} {noun} — {title(changed[0].id)}"
-    prefix = {"undo": "Undid: ", "redo": "Redid: "}.get(action)
+    prefix = {"undo": "Undid: ", "redo": "Redid: ", "revert": "Reverted: "}.get(action)
     return prefix + what if prefix else what[0].upper() + what[1:]
 
 
@@ -160,6 +160,7 @@ class TriageActions(MainScreenBase):
             self.notify(f"Could not {action}: {message.error}", severity="error")
             self.refresh_view()
             self._undo_advance(message)
+            self.git_review.refresh()
             return
         if outcome is None:
             self.notify(f"Nothing to {message.action}")
@@ -168,7 +169,8 @@ class TriageActions(MainScreenBase):
             self.notify("An interrupted change was found and recorded: u undoes it", timeout=8)
             return
         n = len(outcome.changed)
-        sign = -1 if message.action == "undo" else 1
+        # A revert (review) takes decisions back, like undo.
+        sign = -1 if message.action in ("undo", "revert") else 1
         # Undoing a change of an earlier session does not make this session's count negative.
         self.decisions = max(0, self.decisions + sign * n)
         touched = [c.id for c in outcome.changed] + [f.id for f in outcome.failed + outcome.skipped]
@@ -193,6 +195,7 @@ class TriageActions(MainScreenBase):
         self._notify_skipped(message.action, outcome)
         self._undo_advance(message)
         self.update_status()
+        self.git_review.refresh()
         if self.location is not None and self.location.article_id in touched:
             self.show_location(self.location)
 

@@ -26,6 +26,10 @@ class StatusInfo:
     #: Of the problem files, how many the site still builds (publishes or copies).
     reaching_site: int = 0
     decisions: int = 0
+    #: Files whose flag this app changed that are not committed (outside git: not reviewed).
+    uncommitted: int = 0
+    #: Whether the folder is in a git work tree (it says "uncommitted", else "to review").
+    in_git: bool = True
     #: In the queue view: how many shown articles are still unpublished (None: not queueing).
     queue_left: int | None = None
     query: str = ""
@@ -62,6 +66,10 @@ class StatusBar(Static):
             text.append(f"  ● {info.published:,}  ○ {info.unpublished:,}")
         if info.marked:
             text.append(f"  ✚ {info.marked:,} marked", style="bold")
+        if info.uncommitted:
+            # Bold like the marks, no colour: it reads the same under NO_COLOR.
+            what = "uncommitted" if info.in_git else "to review"
+            text.append(f"  ✎ {info.uncommitted:,} {what}", style="bold")
         if info.bad:
             text.append(f"  ! {info.bad:,} bad", style="red")
             if info.reaching_site:
