@@ -25,6 +25,7 @@ from newsreader.tui.keymap import binding_ids, check_keymap
 from newsreader.tui.screens.help import HelpKey, HelpScreen
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.screens.save_view import SaveViewScreen
+from newsreader.tui.story_keeper import StoryKeeper
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
 from newsreader.tui.widgets.related_panel import RelatedPanel
@@ -92,6 +93,8 @@ class NewsreaderApp(App[None]):
         self.config_path = config_path or paths.config_file()
         self.notices = list(notices)
         self.index = ArticleIndex(folder)
+        #: The folder's stories, grouped again in a worker whenever the index changes.
+        self.stories = StoryKeeper(self, self.index)
         self.sub_title = str(folder)
         #: The user's keymap, once checked (on mount): what is applied and what help shows.
         self.keymap: dict[str, str] = {}

@@ -88,3 +88,16 @@ class WriteProgress(Message):
     def can_replace(self, message: Message) -> bool:
         """A newer count replaces one still queued: only the latest is worth drawing."""
         return isinstance(message, WriteProgress)
+
+
+@dataclass
+class StoriesReady(Message):
+    """The stories were grouped again (see :class:`newsreader.tui.story_keeper.StoryKeeper`)."""
+
+    #: The index version they were grouped at.
+    version: int
+
+
+@dataclass
+class StoriesPending(Message):
+    """The index changed: the stories are being grouped again (a StoriesReady follows)."""

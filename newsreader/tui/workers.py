@@ -87,11 +87,14 @@ class UiTriage(Triage):
 class WriteJob:
     """One queued triage action."""
 
-    action: str  # "publish", "unpublish", "toggle", "undo" or "redo"
+    action: str  # "publish", "unpublish", "toggle", "decide", "undo" or "redo"
     ids: tuple[str, ...] = ()
     label: str = ""
     #: The article the cursor advanced to after queueing this job, if it did.
     landed: str | None = None
+    #: "decide": (id, publish it?) pairs written as one batch; ``ids[0]``, the story's lead,
+    #: must be publishable, or nothing is written.
+    decisions: tuple[tuple[str, bool], ...] = ()
 
 
 def write_loop(
@@ -148,6 +151,8 @@ def run_job(triage: Triage, job: WriteJob, progress: Progress | None = None) -> 
         return triage.undo(progress)
     if job.action == "redo":
         return triage.redo(progress)
+    if job.action == "decide":
+        return triage.decide(dict(job.decisions), job.label or "decide", progress, job.ids[:1])
     if job.action == "toggle":
         # Decided here, after every earlier job has updated the index, not when p was pressed.
         article = triage.index.get(job.ids[0]) if job.ids else None
