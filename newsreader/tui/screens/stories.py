@@ -47,8 +47,8 @@ GROUPING = "grouping stories…"
 HINT = f"{LEAD} {LEAD_RULE[0].upper()}{LEAD_RULE[1:]}"
 #: The hint on a narrow screen: the rule without its parenthesis, in two lines at 80 columns.
 SHORT_HINT = re.sub(r" \([^)]*\)", "", HINT)
-#: Below this many columns the short hint is shown.
-HINT_WIDTH = 120
+#: Below this many columns (where the full hint would wrap) the short hint is shown.
+HINT_WIDTH = len(HINT) + 4
 #: Cells of a story row's right-hand columns: "+12 sources  ⚠ 12 published: duplicate".
 SOURCES_WIDTH = 11
 STATS_WIDTH = SOURCES_WIDTH + 2 + 24
