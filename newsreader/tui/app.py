@@ -25,6 +25,7 @@ from newsreader.tui.keymap import binding_ids, check_keymap
 from newsreader.tui.screens.help import HelpKey, HelpScreen
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.screens.save_view import SaveViewScreen
+from newsreader.tui.screens.stories import StoriesScreen, StoryList
 from newsreader.tui.story_keeper import StoryKeeper
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
@@ -50,6 +51,7 @@ _GROUPS = {
     "app.detail_up": "Read",
     "app.next_pane": "Move",
     "app.prev_pane": "Move",
+    "stories": "Stories (S)",
 }
 
 
@@ -190,8 +192,17 @@ class NewsreaderApp(App[None]):
             self.push_screen(HelpScreen(list(self.help_keys())))
 
     def help_keys(self) -> Iterable[HelpKey]:
-        """The keys of the app, the main screen and its widgets, with the user's keymap."""
-        classes = (NewsreaderApp, MainScreen, ArticleList, DetailPane, RelatedPanel)
+        """The keys of the app, the main screen and its widgets, and the stories screen's, with
+        the user's keymap."""
+        classes = (
+            NewsreaderApp,
+            MainScreen,
+            ArticleList,
+            DetailPane,
+            RelatedPanel,
+            StoriesScreen,
+            StoryList,
+        )
         keymap = self.keymap
         seen = set()
         for cls in classes:
