@@ -309,3 +309,36 @@ async def test_no_stories_says_so(tmp_path: Path) -> None:
         assert "No stories" in str(screen.query_one("#stories-empty", Static).render())
         await pilot.press("p", "o")  # nothing under the cursor: nothing happens
         assert app.main._jobs.empty() and isinstance(app.screen, StoriesScreen)
+
+
+async def test_a_grouping_of_an_index_changed_meanwhile_is_dropped_and_redone(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    update = StoryBook.update
+    calls: list[int] = []
+
+    def slow_update(self: StoryBook, articles: Sequence[Article], index: Any = None) -> list[Story]:
+        calls.append(len(articles))
+        if len(calls) == 1:
+            release.wait(10)
+        return update(self, articles, index)
+
+    monkeypatch.setattr(StoryBook, "update", slow_update)
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await wait_until(pilot, lambda: len(calls) == 1)
+        # A file joins story 1 while the first grouping runs: that grouping is stale.
+        (folder / "s1-extra.md").write_text(
+            _story_file(STORY1_TITLE, "Extra Blatt", "2024-03-03T13:00:00Z", 5, "false"),
+            encoding="utf-8",
+        )
+        app.main.post_message(FolderChanged([load_file(folder, "s1-extra.md")], []))
+        await pilot.pause()
+        assert app.stories.grouping and not app.stories.ready
+        release.set()
+        await _grouped(app, pilot)
+        assert calls == [7, 8]  # the stale result was dropped, not shown
+        assert app.stories.version == app.index.version
+        assert [len(s.articles) for s in app.stories.stories] == [4, 3]

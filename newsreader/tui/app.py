@@ -261,6 +261,11 @@ class NewsreaderApp(App[None]):
             ("Clear filter", "Show every article", partial(main.set_query, "")),
             ("Problems", "Problem files and warnings", main.action_bad_files),
             ("Facets", "Show or hide the facets of the view", main.action_toggle_facets),
+            (
+                "Stories",
+                "One row per story; publish a story's lead and unpublish the rest in one step",
+                main.action_stories,
+            ),
             ("Open URL", "Open the article in the browser", main.action_open_url),
             ("Copy URL", "Copy the article URL", main.action_copy_url),
             ("Back", "Back in the related history", main.action_back),
