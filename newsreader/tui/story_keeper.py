@@ -25,6 +25,9 @@ from newsreader.articles.model import Article
 from newsreader.articles.stories import Story, StoryBook
 from newsreader.tui.messages import StoriesPending, StoriesReady
 
+#: Folders up to this many articles get their URL map built on the UI thread before grouping.
+PREBUILT_URL_MAP = 20_000
+
 
 class StoryKeeper:
     """Owns the folder's stories for the app: groups them off the UI thread, keeps the newest."""
@@ -82,6 +85,12 @@ class StoryKeeper:
         self._running = True
         # A snapshot taken on the UI thread: the worker never walks the index's own dict.
         version, articles = self._index.version, self._index.articles
+        if len(articles) <= PREBUILT_URL_MAP:
+            # Related entries are resolved through the index's URL map; a map left to be
+            # built in the worker could miss an article the UI thread adds meanwhile. Asking
+            # for any URL builds it here (a few ms at this size; larger folders have it built
+            # by the links worker, see MainScreen._links_available).
+            self._index.by_url("")
         self._app.run_worker(
             partial(self._group, articles, version),
             thread=True,

@@ -67,6 +67,8 @@ class StoriesHost(Protocol):
     """What the stories screen asks of the screen that pushed it (the main screen)."""
 
     index: ArticleIndex
+    #: True until the folder is read (the stories are grouped once it is).
+    indexing: bool
 
     def decide_story(self, lead: str, member_ids: Sequence[str]) -> None:
         """Publish ``lead``, unpublish the other members: one write, one undo step."""
@@ -270,12 +272,11 @@ class StoriesScreen(Screen[str | None]):
         return self.query_one(StoryList)
 
     def on_mount(self) -> None:
-        """Listen for new groupings; show what is grouped now; ask for a grouping if stale."""
+        """Listen for new groupings (the main screen starts them); show what is grouped now."""
         self.keeper.listen(self)
         self.story_list.focus()
         self._width = self._row_width(self.size.width)
         self.refresh_stories()
-        self.keeper.index_changed()
 
     def on_unmount(self) -> None:
         """Stop listening."""
@@ -333,6 +334,8 @@ class StoriesScreen(Screen[str | None]):
     def _empty_words(self) -> str:
         if self.keeper.error:
             return f"Could not group the stories: {self.keeper.error}"
+        if self.host.indexing:
+            return "Reading the folder… its stories are grouped once it is read."
         if not self.keeper.ready:
             return "Grouping the folder's articles into stories…"
         if self.keeper.stories:
