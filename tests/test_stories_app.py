@@ -147,6 +147,8 @@ async def test_p_publishes_the_lead_unpublishes_the_rest_and_one_undo_restores(
             S1B: "published: false",
             S1C: "published: false",
         }
+        assert app.main._message.startswith(f"Story decided: '{STORY1_TITLE[:20]}")
+        assert app.main._message.endswith("published, the other 2 unpublished (u undoes it)")
         await _grouped(app, pilot)
         assert "1 published" in _lines(screen)[0]
         assert DUPLICATE not in _lines(screen)[0]
@@ -165,6 +167,10 @@ async def test_p_publishes_the_lead_unpublishes_the_rest_and_one_undo_restores(
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: not app.index.get(S1B).published)  # type: ignore[union-attr]
         assert isinstance(app.screen, StoriesScreen)
+        await pilot.press("p")  # again: nothing left to write, and it says so
+        await wait_until(pilot, lambda: app.main._message.startswith("Story already decided"))
+        assert app.main.triage.journal.peek_undo() is not None
+        assert app.main.triage.journal.peek_redo() is None
 
 
 async def test_l_makes_a_member_the_lead_in_one_step(folder: Path) -> None:
