@@ -252,8 +252,7 @@ async def test_a_filter_narrows_the_stories_to_those_in_the_view(folder: Path) -
         lines = _lines(screen)
         assert len(lines) == 1 and STORY2_TITLE in lines[0]
         header = _header(screen)
-        assert "1 story with an article in the view" in header
-        assert "filter: provider:Herald" in header
+        assert "1 story in the view (filter: provider:Herald)" in header
         # The story's members all count, filtered out or not.
         assert "+2 sources" in lines[0]
 

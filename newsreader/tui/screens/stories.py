@@ -319,14 +319,16 @@ class StoriesScreen(Screen[str | None]):
         duplicates = sum(1 for s in self.stories if s.published >= 2)
         text = Text("Stories", style="bold")
         noun = "story" if count == 1 else "stories"
-        where = "with an article in the view" if narrowed else "in the folder"
+        # In the view: the stories with an article in the main list's view (README).
+        where = "in the view" if narrowed else "in the folder"
         if self.keeper.ready:
             text.append(f" · {count:,} {noun} {where}")
-            if duplicates:
-                text.append(f" · {DUPLICATE} {duplicates:,} duplicated on the site", style="yellow")
         if narrowed and query:
-            text.append(" · filter: ")
+            text.append(" (filter: ")
             text.append(inert(query), style="italic")
+            text.append(")")
+        if self.keeper.ready and duplicates:
+            text.append(f" · {DUPLICATE} {duplicates:,} duplicated on the site", style="yellow")
         if self.keeper.grouping or not self.keeper.ready:
             text.append(f" · {GROUPING}", style="italic")
         self.query_one("#stories-title", Static).update(text)
