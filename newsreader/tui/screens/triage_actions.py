@@ -197,10 +197,12 @@ class TriageActions(MainScreenBase):
         for article_id in touched:
             self._refresh_row(article_id)
         if outcome.changed and message.action == "decide" and message.ids:
-            others = len(message.ids) - 1
+            refused = len(outcome.failed)
+            others = len(message.ids) - 1 - refused
+            not_done = f", {refused} could not be" if refused else ""
             self._message = (
                 f"Story decided: {self._title(message.ids[0])} published, "
-                f"the other {others} unpublished (u undoes it)"
+                f"the other {others} unpublished{not_done} (u undoes it)"
             )
             self.notify(self._message, timeout=4)
         elif outcome.changed:
