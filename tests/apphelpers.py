@@ -160,3 +160,59 @@ def current(screen: MainScreen) -> str | None:
     """The id under the list cursor."""
     article = screen.articles.current
     return article.id if article else None
+
+
+#: The stories fixture folder (``write_story_folder``): two stories of identical titles and
+#: one article alone. Story 1 (newest): S1A and S1B published (a duplicate on the site), S1C
+#: not; its lead is S1A (published, then the higher quality). Story 2: none published, S2A
+#: leads (highest quality); S2C is dated in the future by its ``date:`` key, so the site cannot
+#: show it and it cannot be made the lead. The title of story 2 holds markup, shown literally.
+S1A, S1B, S1C = "s1-wire.md", "s1-daily.md", "s1-post.md"
+S2A, S2B, S2C = "s2-gazette.md", "s2-herald.md", "s2-later.md"
+LONER = "loner.md"
+STORY1_TITLE = "Acme ships the Widget robot arm to hospitals"
+STORY2_TITLE = "Borealis opens a [bold]solar[/bold] farm in Nevada"
+
+
+def _story_file(
+    title: str, provider: str, date: str, quality: int, published: str, extra: str = ""
+) -> str:
+    slug = provider.lower().replace(" ", "")
+    lines = [
+        "---",
+        "category: news",
+        f"title: {title!r}",
+        f'excerpt: "What {provider} wrote."',
+        f"publishedDateTime: {date}",
+        f'webUrl: "https://{slug}.example/{quality}"',
+        "type: article",
+        f"quality: {quality}",
+        f"published: {published}",
+        "provider:",
+        f"  name: {provider}",
+        f"  domain: {slug}.example",
+    ]
+    if extra:
+        lines.append(extra)
+    return "\n".join([*lines, "---", ""])
+
+
+def write_story_folder(folder: Path) -> Path:
+    """Write the stories fixture folder (see :data:`S1A`) into ``folder`` and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        S1A: _story_file(STORY1_TITLE, "Test Wire", "2024-03-03T08:00:00Z", 80, "true"),
+        S1B: _story_file(STORY1_TITLE, "Daily Bugle", "2024-03-03T10:00:00Z", 60, "true"),
+        S1C: _story_file(STORY1_TITLE, "Evening Post", "2024-03-03T12:00:00Z", 90, "false"),
+        S2A: _story_file(STORY2_TITLE, "Gazette", "2024-03-01T08:00:00Z", 70, "false"),
+        S2B: _story_file(STORY2_TITLE, "Herald", "2024-03-01T09:00:00Z", 40, "false"),
+        S2C: _story_file(
+            STORY2_TITLE, "Later Times", "2024-03-01T10:00:00Z", 10, "false", "date: 2999-01-01"
+        ),
+        LONER: _story_file(
+            "Cobalt hires a new chief", "Gazette", "2024-03-02T08:00:00Z", 50, "true"
+        ),
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder

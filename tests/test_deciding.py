@@ -247,6 +247,12 @@ DESCRIBE_CASES = [
         "Undid: published 2 articles — 'Alpha'",
     ),
     ("redo", "redo", [Change(B, True, False)], "Redid: unpublished 1 article — 'Bravo'"),
+    (
+        "undo-a-story",  # a story decided in one step: the lead published, the rest not
+        "undo",
+        [Change(B, True, False), Change(A, False, True), Change(C, True, False)],
+        "Undid: published 1 and unpublished 2 articles — 'Alpha'",
+    ),
 ]
 
 

@@ -34,11 +34,13 @@ from newsreader.tui.screenshots import (
     filter_view,
     follow_related,
     isolated_dirs,
+    open_stories,
     press,
     review_changes,
     take_all,
     wait_indexed,
 )
+from tests.apphelpers import write_story_folder
 from tests.hostile import write_hostile_corpus
 
 #: The corpus every snapshot shows (except the bad-files one): small enough to index at once,
@@ -178,6 +180,27 @@ def _after_index_then(step: Callable[[Pilot[None]], Awaitable[None]]) -> RunBefo
         await pilot.pause()
 
     return run
+
+
+@pytest.fixture
+def stories_folder(tmp_path: Path) -> Path:
+    """Two stories (one a duplicate on the site) and an article alone (tests/apphelpers.py)."""
+    return write_story_folder(tmp_path / "stories")
+
+
+async def _stories(pilot: Pilot[None]) -> None:
+    await wait_indexed(pilot)
+    await open_stories(pilot)
+
+
+def test_stories(stories_folder: Path, snap_compare: SnapCompare) -> None:
+    """S: one row per story, the first (a duplicate on the site) expanded to its members."""
+    assert snap_compare(make_app(stories_folder), terminal_size=WIDE, run_before=_stories)
+
+
+def test_stories_narrow(stories_folder: Path, snap_compare: SnapCompare) -> None:
+    """The stories screen at 80x24: titles cut, the counts and flags kept."""
+    assert snap_compare(make_app(stories_folder), terminal_size=NARROW, run_before=_stories)
 
 
 async def test_folder_path_stays_off_screen(corpus: Path) -> None:

@@ -25,6 +25,8 @@ from newsreader.tui.keymap import binding_ids, check_keymap
 from newsreader.tui.screens.help import HelpKey, HelpScreen
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.screens.save_view import SaveViewScreen
+from newsreader.tui.screens.stories import StoriesScreen, StoryList
+from newsreader.tui.story_keeper import StoryKeeper
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.detail_pane import DetailPane
 from newsreader.tui.widgets.related_panel import RelatedPanel
@@ -51,6 +53,7 @@ _GROUPS = {
     "app.commit": "Review",
     "app.next_pane": "Move",
     "app.prev_pane": "Move",
+    "stories": "Stories (S)",
 }
 
 
@@ -94,6 +97,8 @@ class NewsreaderApp(App[None]):
         self.config_path = config_path or paths.config_file()
         self.notices = list(notices)
         self.index = ArticleIndex(folder)
+        #: The folder's stories, grouped again in a worker whenever the index changes.
+        self.stories = StoryKeeper(self, self.index)
         self.sub_title = str(folder)
         #: The user's keymap, once checked (on mount): what is applied and what help shows.
         self.keymap: dict[str, str] = {}
@@ -189,8 +194,17 @@ class NewsreaderApp(App[None]):
             self.push_screen(HelpScreen(list(self.help_keys())))
 
     def help_keys(self) -> Iterable[HelpKey]:
-        """The keys of the app, the main screen and its widgets, with the user's keymap."""
-        classes = (NewsreaderApp, MainScreen, ArticleList, DetailPane, RelatedPanel)
+        """The keys of the app, the main screen and its widgets, and the stories screen's, with
+        the user's keymap."""
+        classes = (
+            NewsreaderApp,
+            MainScreen,
+            ArticleList,
+            DetailPane,
+            RelatedPanel,
+            StoriesScreen,
+            StoryList,
+        )
         keymap = self.keymap
         seen = set()
         for cls in classes:
@@ -255,6 +269,11 @@ class NewsreaderApp(App[None]):
                 main.action_commit,
             ),
             ("Facets", "Show or hide the facets of the view", main.action_toggle_facets),
+            (
+                "Stories",
+                "One row per story; publish a story's lead and unpublish the rest in one step",
+                main.action_stories,
+            ),
             ("Open URL", "Open the article in the browser", main.action_open_url),
             ("Copy URL", "Copy the article URL", main.action_copy_url),
             ("Back", "Back in the related history", main.action_back),

@@ -119,3 +119,16 @@ class CommitDone(Message):
 
     result: CommitResult | None
     error: str = ""
+
+
+@dataclass
+class StoriesReady(Message):
+    """The stories were grouped again (see :class:`newsreader.tui.story_keeper.StoryKeeper`)."""
+
+    #: The index version they were grouped at.
+    version: int
+
+
+@dataclass
+class StoriesPending(Message):
+    """The index changed: the stories are being grouped again (a StoriesReady follows)."""

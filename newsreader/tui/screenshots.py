@@ -11,6 +11,7 @@ once per view, saving one SVG per view into OUTDIR:
     problems.svg  bad files and warnings
     confirm.svg   two articles marked, then ``p``: the bulk confirmation
     narrow.svg    the main screen at 80x24 (stacked panes)
+    stories.svg   the stories screen (S), its first story expanded; stories-narrow.svg at 80x24
     review.svg    three flags changed, then ``R``: the review screen (taken last: it writes)
 
 The corpus is committed to a git repository made for the run (a fixed identity and date, no
@@ -233,6 +234,25 @@ async def confirm_bulk(pilot: Pilot[None]) -> None:
     await press(pilot, "space", "space", "p")
 
 
+async def wait_stories(pilot: Pilot[None]) -> None:
+    """Wait until the stories are grouped (a worker groups them after indexing)."""
+    app = _app(pilot)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + INDEX_TIMEOUT
+    while not app.stories.ready or app.stories.grouping:
+        if loop.time() > deadline:
+            raise TimeoutError("the stories were not grouped in time")
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
+async def open_stories(pilot: Pilot[None]) -> None:
+    """S: the stories screen, once grouped, its first story expanded (right)."""
+    await press(pilot, "S")
+    await wait_stories(pilot)
+    await press(pilot, "right")
+
+
 SHOTS: tuple[Shot, ...] = (
     Shot("main.svg", WIDE),
     Shot("filtered.svg", WIDE, filter_view),
@@ -243,6 +263,8 @@ SHOTS: tuple[Shot, ...] = (
     Shot("facets.svg", WIDE, lambda pilot: press(pilot, "F")),
     Shot("queue.svg", WIDE, lambda pilot: press(pilot, "w")),
     Shot("narrow.svg", NARROW),
+    Shot("stories.svg", WIDE, open_stories),
+    Shot("stories-narrow.svg", NARROW, open_stories),
     # Last: it changes files (the shots before show the corpus as committed).
     Shot("review.svg", WIDE, review_changes),
 )

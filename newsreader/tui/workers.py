@@ -88,11 +88,14 @@ class UiTriage(Triage):
 class WriteJob:
     """One queued triage action."""
 
-    action: str  # "publish", "unpublish", "toggle", "undo", "redo" or "revert" (review)
+    action: str  # "publish", "unpublish", "toggle", "decide", "undo", "redo" or "revert" (review)
     ids: tuple[str, ...] = ()
     label: str = ""
     #: The article the cursor advanced to after queueing this job, if it did.
     landed: str | None = None
+    #: "decide": (id, publish it?) pairs written as one batch; ``ids[0]``, the story's lead,
+    #: must be publishable, or nothing is written.
+    decisions: tuple[tuple[str, bool], ...] = ()
 
 
 def write_loop(
@@ -149,6 +152,8 @@ def run_job(triage: Triage, job: WriteJob, progress: Progress | None = None) -> 
         return triage.undo(progress)
     if job.action == "redo":
         return triage.redo(progress)
+    if job.action == "decide":
+        return triage.decide(dict(job.decisions), job.label or "decide", progress, job.ids[:1])
     if job.action == "revert":
         # Review's revert: the old flag text back, as one batch that undo brings back.
         return review.revert(triage, job.ids)

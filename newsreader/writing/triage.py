@@ -141,6 +141,48 @@ class Triage:
                 changes.append(Change(article_id, _restore_value(article), published))
         return changes, missing
 
+    def plan_decisions(self, decisions: Mapping[str, bool]) -> tuple[list[Change], list[Failure]]:
+        """The changes ``decisions`` (id: publish it?) would make, in their order, and the ids
+        refused, by the rules of :meth:`plan` (a file already so is left out)."""
+        changes, missing = [], []
+        for article_id, published in decisions.items():
+            planned, refused = self.plan([article_id], published)
+            changes += planned
+            missing += refused
+        return changes, missing
+
+    def decide(
+        self,
+        decisions: Mapping[str, bool],
+        label: str = "decide",
+        progress: Progress | None = None,
+        required: Iterable[str] = (),
+    ) -> Outcome:
+        """Publish some articles and unpublish others as ONE journal batch: one undo step.
+
+        ``decisions`` maps ids to the flag they should have (see :func:`story_decisions`);
+        files already so are left alone and listed unchanged, refusals are listed failed.
+        When one of the ``required`` ids is refused (the lead of a story cannot be
+        published, say), nothing at all is written: unpublishing the rest would take the
+        story off the site.
+        """
+        decisions = dict(decisions)
+        with self.journal.locked():
+            self.recover()
+            changes, missing = self.plan_decisions(decisions)
+            needed = set(required)
+            if any(f.id in needed for f in missing):
+                outcome = Outcome()
+                outcome.failed = missing
+                refused = {f.id for f in missing}
+                outcome.unchanged = [i for i in decisions if i not in refused and i in self.index]
+                return outcome
+            outcome = self._publish(changes, label, progress)
+        outcome.failed[:0] = missing
+        planned = {c.id for c in changes} | {f.id for f in missing}
+        outcome.unchanged += [i for i in decisions if i not in planned and i in self.index]
+        return outcome
+
     def _why_not_indexed(self, article_id: str) -> str:
         bad = self.index.bad_file(article_id)
         if bad is None:
@@ -412,3 +454,14 @@ def _step_by_meaning(data: bytes, change: Change, forward: bool) -> bytes | None
     if now != source:
         raise _Skip("changed on disk since this change")
     return edit_flag(data, target)
+
+
+def story_decisions(member_ids: Sequence[str], lead: str) -> dict[str, bool]:
+    """What deciding a story writes: its ``lead`` published, every other member unpublished.
+
+    ``member_ids`` are the story's articles (any order); the lead comes first in the result,
+    which is the order the batch is written and described in.
+    """
+    if lead not in member_ids:
+        raise ValueError(f"{lead} is not a member of the story")
+    return {lead: True, **{i: False for i in member_ids if i != lead}}

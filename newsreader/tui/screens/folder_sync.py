@@ -49,6 +49,7 @@ class FolderSync(MainScreenBase):
             if self.nr_app.settings.watch:
                 self.set_interval(POLL_INTERVAL, self._poll_folder, name="watch folder")
             self._links_available()  # a large folder starts resolving related entries now
+            self.nr_app.stories.index_changed()  # the first grouping of the whole folder
         elif not self.view and message.items:
             # The first rows: show them at once, whatever the throttle.
             self.refresh_view()
@@ -211,6 +212,7 @@ class FolderSync(MainScreenBase):
             return
         counts = ((added, "new"), (changed, "changed"), (len(message.removed), "removed"))
         self._message = "folder: " + ", ".join(f"{n} {what}" for n, what in counts if n)
+        self.nr_app.stories.index_changed()
         if added:
             # New rows go where the sort puts them; the cursor stays on its article.
             self.refresh_view(self._cursor_id, keep_gone=True)

@@ -46,6 +46,7 @@ from newsreader.tui.screens.history import History
 from newsreader.tui.screens.long_work import LongWork
 from newsreader.tui.screens.review import ReviewScreen
 from newsreader.tui.screens.sort import SortScreen
+from newsreader.tui.screens.stories import StoriesScreen
 from newsreader.tui.screens.triage_actions import TriageActions
 from newsreader.tui.screens.views import ViewMemory
 from newsreader.tui.widgets.article_list import ArticleList
@@ -107,6 +108,13 @@ class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, Folde
         Binding("o", "open_url", "Open", show=False, id="app.open_url"),
         Binding("y", "copy_url", "Copy URL", show=False, id="app.copy_url"),
         Binding("exclamation_mark", "bad_files", "Problems", id="app.problems"),
+        Binding(
+            "S",
+            "stories",
+            "Stories",
+            id="app.stories",
+            tooltip="Stories: one row per story, decide a story in one step",
+        ),
         # Read on in the detail pane while the list keeps the focus (and the cursor).
         Binding(
             "J",
@@ -561,3 +569,19 @@ class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, Folde
         meanwhile changes the count and no file changes to tell the watcher."""
         if hasattr(self, "git_review"):
             self.git_review.refresh()
+
+    def action_stories(self) -> None:
+        """S: the stories of the view, one row each (see StoriesScreen)."""
+
+        def chosen(article_id: str | None) -> None:
+            if article_id and self.show_in_view(article_id):
+                self.set_focus(self.articles)
+
+        self.app.push_screen(StoriesScreen(self.nr_app.stories, self), chosen)
+
+    def story_scope(self) -> tuple[str, set[str] | None]:
+        """The filter, and the ids of the view the stories screen lists stories of (None: the
+        whole folder, when nothing is filtered out)."""
+        if self.filter_query.is_empty:
+            return "", None
+        return self.filter_query.text, {a.id for a in self.view}

@@ -14,7 +14,7 @@ from newsreader.tui.screens.base import MainScreenBase
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.workers import WriteJob
 from newsreader.writing.journal import Change
-from newsreader.writing.triage import Outcome
+from newsreader.writing.triage import Outcome, story_decisions
 
 #: Titles in triage messages are cut to this many characters.
 TITLE_CHARS = 40
@@ -35,9 +35,16 @@ def describe(action: str, changed: Sequence[Change], title: Callable[[str], str]
     The verb is what the batch did to its files (undo reverts it); the title is the first
     article's, the one the cursor goes to.
     """
-    verb = "published" if changed[0].new else "unpublished"
+    published = [c for c in changed if c.new]
     noun = "article" if len(changed) == 1 else "articles"
-    what = f"{verb} {len(changed)} {noun} — {title(changed[0].id)}"
+    if published and len(published) < len(changed):
+        # A story decided in one step: its lead published, the rest unpublished.
+        unpublished = len(changed) - len(published)
+        verbs = f"published {len(published)} and unpublished {unpublished}"
+        what = f"{verbs} {noun} — {title(published[0].id)}"
+    else:
+        verb = "published" if changed[0].new else "unpublished"
+        what = f"{verb} {len(changed)} {noun} — {title(changed[0].id)}"
     prefix = {"undo": "Undid: ", "redo": "Redid: ", "revert": "Reverted: "}.get(action)
     return prefix + what if prefix else what[0].upper() + what[1:]
 
@@ -83,6 +90,17 @@ class TriageActions(MainScreenBase):
             after = self.articles.current
             landed = after.id if after is not None and after is not current else None
         self._jobs.put(WriteJob(action, (current.id,), landed=landed))
+
+    def decide_story(self, lead: str, member_ids: Sequence[str]) -> None:
+        """Publish ``lead`` and unpublish the story's other members: one write, one undo step.
+
+        If the lead cannot be published (dated in the future, say), nothing is written.
+        """
+        decisions = story_decisions(member_ids, lead)
+        label = f"decide story: publish {lead}, unpublish {len(decisions) - 1}"
+        self._jobs.put(
+            WriteJob("decide", tuple(decisions), label, decisions=tuple(decisions.items()))
+        )
 
     def _marked_in_view_order(self) -> list[Article]:
         """The marked articles, those in the view first and in its order.
@@ -154,6 +172,8 @@ class TriageActions(MainScreenBase):
     def on_write_finished(self, message: WriteFinished) -> None:
         """Show what a write did; refresh the rows it touched, keeping the cursor."""
         outcome = message.outcome
+        if not self.indexing:  # the writes re-read files; the first index groups them anyway
+            self.nr_app.stories.index_changed()
         if message.error:
             # Files may have changed before the failure: show what the index now holds.
             action = "change the flag" if message.action == "toggle" else message.action
@@ -178,7 +198,16 @@ class TriageActions(MainScreenBase):
             self.refresh_view()  # a file vanished: its row goes
         for article_id in touched:
             self._refresh_row(article_id)
-        if outcome.changed:
+        if outcome.changed and message.action == "decide" and message.ids:
+            refused = len(outcome.failed)
+            others = len(message.ids) - 1 - refused
+            not_done = f", {refused} could not be" if refused else ""
+            self._message = (
+                f"Story decided: {self._title(message.ids[0])} published, "
+                f"the other {others} unpublished{not_done} (u undoes it)"
+            )
+            self.notify(self._message, timeout=4)
+        elif outcome.changed:
             self._message = describe(message.action, outcome.changed, self._title)
             self.notify(self._message, timeout=3)
             if message.action in ("undo", "redo"):
@@ -188,6 +217,14 @@ class TriageActions(MainScreenBase):
             # P or U on an article already so: nothing written, but say why.
             first = outcome.unchanged[0]
             self._message = f"Already {message.action}ed: {self._title(first)}"
+        elif message.action == "decide" and message.ids:
+            lead = self._title(message.ids[0])
+            if outcome.failed:
+                self._message = f"Story left as it is: {lead} cannot be the one published"
+                self.notify(self._message, severity="warning", timeout=8)
+            else:
+                self._message = f"Story already decided: {lead} is the only one published"
+                self.notify(self._message, timeout=4)
         for failure in outcome.failed:
             self.notify(
                 f"{failure.id}: {failure.message} (reloaded from disk)", severity="error", timeout=8
