@@ -22,20 +22,10 @@ from pathlib import Path
 
 from newsreader import paths
 from newsreader.samplegen import DEFAULT_SEED, generate_corpus
+from newsreader.writing import gitfolder
 
 DEMO_COUNT = 300
 DEMO_DIRNAME = "demo-corpus"
-#: Who makes the demo's first commit, and when: fixed, so every demo repository is the same.
-_GIT_ENV = {
-    "GIT_AUTHOR_NAME": "newsreader demo",
-    "GIT_AUTHOR_EMAIL": "demo@newsreader.invalid",
-    "GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z",
-    "GIT_COMMITTER_NAME": "newsreader demo",
-    "GIT_COMMITTER_EMAIL": "demo@newsreader.invalid",
-    "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_TERMINAL_PROMPT": "0",
-}
 
 
 def demo_dir() -> Path:
@@ -71,24 +61,12 @@ def prepare(dest: Path | None = None) -> tuple[Path, bool]:
 def make_repository(folder: Path) -> bool:
     """Make ``folder`` a git work tree whose one commit holds every file; False without git.
 
-    The user's global git config is not read (no hooks, signing or templates of theirs run on
-    the demo), and a failure leaves a plain folder: the demo needs git only for review/commit.
+    No user or system git config is read (no hooks, signing or templates of theirs run on the
+    demo), and a failure leaves a plain folder: the demo needs git only for review and commit.
     """
-    git = shutil.which("git")
-    if git is None:
-        return False
-    env = {**os.environ, **_GIT_ENV, "HOME": str(folder), "XDG_CONFIG_HOME": str(folder)}
-    steps = (
-        ["init", "-q", "-b", "main"],
-        ["add", "-A"],
-        ["-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", "Demo corpus"],
-    )
     try:
-        for step in steps:
-            subprocess.run(
-                [git, *step], cwd=folder, env=env, check=True, capture_output=True, timeout=60
-            )
-    except (OSError, subprocess.SubprocessError):
+        gitfolder.make_repository(folder, "Demo corpus")
+    except gitfolder.GitError:
         shutil.rmtree(folder / ".git", ignore_errors=True)
         return False
     return True

@@ -328,13 +328,13 @@ def test_demo_corpus_is_a_git_work_tree_with_nothing_to_commit(tmp_path: Path) -
     log = subprocess.run(
         ["git", "log", "--format=%an %s"], cwd=folder, capture_output=True, text=True, check=True
     )
-    assert log.stdout == "newsreader demo Demo corpus\n"
+    assert log.stdout == "newsreader Demo corpus\n"
 
 
 def test_demo_corpus_without_git_is_a_plain_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(demo.shutil, "which", lambda name: None)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
     folder, created = demo.prepare(tmp_path / "demo")
     assert created and not (folder / ".git").exists()
     assert len(snapshot(folder)) == demo.DEMO_COUNT

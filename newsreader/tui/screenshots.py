@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -36,6 +35,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from newsreader.writing.gitfolder import FIXED_IDENTITY, make_repository
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
@@ -110,25 +111,14 @@ def write_corpus(folder: Path) -> None:
         (folder / name).write_bytes(data)
 
 
-#: The environment of the git commands that make the screenshots' repository: a fixed identity
-#: and date, and neither the user's nor the system's git config (signing, hooks, templates).
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Newsreader Screenshots",
-    "GIT_AUTHOR_EMAIL": "screenshots@example.invalid",
-    "GIT_COMMITTER_NAME": "Newsreader Screenshots",
-    "GIT_COMMITTER_EMAIL": "screenshots@example.invalid",
-    "GIT_AUTHOR_DATE": "2024-01-01T12:00:00Z",
-    "GIT_COMMITTER_DATE": "2024-01-01T12:00:00Z",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
+#: The identity of the screenshots' repository and of any commit made in it (see
+#: :data:`newsreader.writing.gitfolder.FIXED_IDENTITY`).
+GIT_ENV = FIXED_IDENTITY
 
 
 def commit_folder(root: Path) -> None:
-    """Make ``root`` a git repository with everything in it committed (see :data:`GIT_ENV`)."""
-    env = {**os.environ, **GIT_ENV}
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "--no-verify", "-m", "Corpus"]):
-        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+    """Make ``root`` a git repository with everything in it committed."""
+    make_repository(root, "Corpus")
 
 
 def _app(pilot: Pilot[None]) -> NewsreaderApp:

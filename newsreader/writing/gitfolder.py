@@ -13,21 +13,37 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsreader.writing.flagwriter import FlagEditError, flag_token, set_flag_token, token_meaning
 
 __all__ = [
+    "FIXED_IDENTITY",
     "CommitResult",
     "FileStatus",
     "GitError",
     "changed_files",
     "commit_flags",
     "commit_message",
+    "make_repository",
     "toplevel",
 ]
+
+#: A fixed author, committer and date, and neither the user's nor the system's git config
+#: (signing, hooks, templates): a repository made with it is the same every time (the demo's,
+#: the screenshots').
+FIXED_IDENTITY = {
+    "GIT_AUTHOR_NAME": "newsreader",
+    "GIT_AUTHOR_EMAIL": "newsreader@example.invalid",
+    "GIT_AUTHOR_DATE": "2024-01-01T12:00:00Z",
+    "GIT_COMMITTER_NAME": "newsreader",
+    "GIT_COMMITTER_EMAIL": "newsreader@example.invalid",
+    "GIT_COMMITTER_DATE": "2024-01-01T12:00:00Z",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 
 
 _OBJECT = re.compile(rb"[0-9a-f]{40,64} ([a-z]+) ([0-9]+)")
@@ -72,7 +88,12 @@ class CommitResult:
 
 
 def _run(
-    cwd: Path, args: Sequence[str], *, check: bool = True, stdin: bytes = b""
+    cwd: Path,
+    args: Sequence[str],
+    *,
+    check: bool = True,
+    stdin: bytes = b"",
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run one git command in ``cwd``; with ``check``, a failure raises :class:`GitError`."""
     # --literal-pathspecs: an article named "[draft].md" or "*.md" is a path, not a pattern.
@@ -84,7 +105,7 @@ def _run(
             capture_output=True,
             check=False,
             # No prompts (credentials, editors): this runs headless and from the app.
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true"},
+            env={**os.environ, **(env or {}), "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true"},
         )
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror or exc}") from exc
@@ -92,6 +113,14 @@ def _run(
         text = os.fsdecode(done.stderr or done.stdout).strip().splitlines()
         raise GitError(f"git {args[0]} failed: {text[-1] if text else done.returncode}")
     return done
+
+
+def make_repository(root: Path, message: str) -> None:
+    """Make ``root`` a git repository whose one commit holds every file in it, made with
+    :data:`FIXED_IDENTITY`; :class:`GitError` when git is missing or fails."""
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "--no-verify"]):
+        extra = ["-m", message] if args[0] == "commit" else []
+        _run(root, [*args, *extra], env=FIXED_IDENTITY)
 
 
 def toplevel(folder: Path) -> Path | None:
