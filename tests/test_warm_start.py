@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from newsreader.articles.index import ArticleIndex
 from newsreader.articles.model import Article, FileStamp, RelatedLink
+from newsreader.reading import indexer
+from newsreader.reading.indexer import _WalkAhead, index_updates
+from newsreader.reading.loader import DEFAULT_EXTENSIONS, find_files
 from newsreader.reading.records import RecordError, from_record, to_record
+from newsreader.samplegen import generate_corpus
 
 
 def full_article(**changes: object) -> Article:
@@ -84,3 +92,98 @@ def test_a_boolean_where_a_number_belongs_is_refused(field_index: int) -> None:
     record[field_index] = True
     with pytest.raises(RecordError):
         from_record(tuple(record))
+
+
+# --- the walk ahead: the folder listed in another process while the cache is unpacked -------
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    generate_corpus(folder, 60, seed=5)
+    (folder / "broken.md").write_bytes(b"---\ntitle: [unclosed\n---\n")
+    return folder
+
+
+def _index(folder: Path) -> ArticleIndex:
+    index = ArticleIndex(folder)
+    for update in index_updates(folder):
+        index.add_all(update.items)
+        for article_id in update.removed:
+            index.discard(article_id)
+    return index
+
+
+def _state(index: ArticleIndex) -> dict[str, object]:
+    return {a.id: a for a in index.articles} | {b.id: b for b in index.bad}
+
+
+def test_the_walk_ahead_lists_what_find_files_lists(corpus: Path) -> None:
+    (corpus / ".hidden.md").write_text("---\ntitle: x\n---\n")
+    (corpus / "notes.json").write_text("{}")
+    found = _WalkAhead(corpus, DEFAULT_EXTENSIONS).files()
+    assert found == [(f.id, f.size, f.mtime_ns) for f in find_files(corpus)]
+
+
+def test_a_warm_start_with_the_walk_ahead_sees_every_change(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexer, "WALK_AHEAD_BYTES", 0)
+    started: list[object] = []
+    real = indexer._WalkAhead
+
+    def spy(*args: object) -> object:
+        started.append(args)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indexer, "_WalkAhead", spy)
+    _index(corpus)  # cold: writes the cache
+    assert not started  # no cache yet: nothing to unpack meanwhile
+    victim = sorted(p for p in corpus.glob("*.md") if p.name != "broken.md")[0]
+    victim.unlink()
+    (corpus / "new.md").write_text('---\ntitle: "Brand new"\n---\n', encoding="utf-8")
+    warm = _index(corpus)
+    assert started
+    assert _state(warm) == _state(_index_cold(corpus))
+    assert warm.get("new.md") is not None and warm.get(victim.name) is None
+
+
+def _index_cold(folder: Path) -> ArticleIndex:
+    index = ArticleIndex(folder)
+    for update in index_updates(folder, use_cache=False):
+        index.add_all(update.items)
+    return index
+
+
+def test_a_failed_walk_ahead_falls_back_to_walking_here(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexer, "WALK_AHEAD_BYTES", 0)
+    _index(corpus)
+
+    def broken(conn: Any, root: str, extensions: tuple[str, ...]) -> None:
+        conn.send_bytes(b"not marshal at all")
+        conn.close()
+
+    monkeypatch.setattr(indexer, "_walk_into", broken)
+    assert _WalkAhead(corpus, DEFAULT_EXTENSIONS).files() is None
+    (corpus / "late.md").write_text('---\ntitle: "Late"\n---\n', encoding="utf-8")
+    warm = _index(corpus)
+    assert _state(warm) == _state(_index_cold(corpus))
+
+
+def test_indexing_stopped_early_leaves_no_walking_process(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexer, "WALK_AHEAD_BYTES", 0)
+    monkeypatch.setattr(indexer, "FIRST_BATCH", 5)
+    monkeypatch.setattr(indexer, "BATCH", 5)
+    _index(corpus)
+    (corpus / "changed.md").write_text('---\ntitle: "Changed"\n---\n', encoding="utf-8")
+    _index(corpus)  # a cache of several chunks, written from this process's own records
+    updates = index_updates(corpus)
+    next(updates)
+    next(updates)  # the walk ahead has started
+    assert multiprocessing.active_children()
+    updates.close()
+    assert not multiprocessing.active_children()
