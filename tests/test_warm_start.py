@@ -187,3 +187,37 @@ def test_indexing_stopped_early_leaves_no_walking_process(
     assert multiprocessing.active_children()
     updates.close()
     assert not multiprocessing.active_children()
+
+
+def _answers(index: ArticleIndex) -> object:
+    articles = index.articles
+    return (
+        [a.id for a in articles],
+        index.counts(),
+        index.counts(articles),
+        [a.id for a in index.misread],
+        [b.id for b in index.bad],
+        {
+            a.id: [(r.index, getattr(r.target, "id", None)) for r in index.resolve(a)]
+            for a in articles
+        },
+        {a.id: [b.id for b in index.backlinks(a.id)] for a in articles},
+        {u: getattr(index.by_url(u), "id", None) for a in articles for u in a.urls},
+    )
+
+
+@pytest.mark.parametrize("links_first", [False, True])
+def test_add_all_answers_as_one_add_at_a_time(corpus: Path, links_first: bool) -> None:
+    items = [item for update in index_updates(corpus, use_cache=False) for item in update.items]
+    # Again, changed: a file read twice (replaced), a bad file that became an article.
+    again = [dataclasses.replace(a, title="again") for a in items[:3] if isinstance(a, Article)]
+    one, many = ArticleIndex(corpus), ArticleIndex(corpus)
+    if links_first:
+        for index in (one, many):
+            index.add(items[0])
+            index.by_url("https://nowhere.example/")  # the URL map now exists: kept current
+    for item in [*items, *again]:
+        one.add(item)
+    many.add_all([*items[: len(items) // 2]])
+    many.add_all([*items[len(items) // 2 :], *again])
+    assert _answers(many) == _answers(one)

@@ -172,11 +172,15 @@ def index_updates(
     use_cache: bool = True,
     parallel: bool = True,
     before_walk: Callable[[], object] | None = None,
+    settle: bool = True,
 ) -> Iterator[IndexUpdate]:
     """Index ``root``, yielding batches as they are ready (see the module docstring).
 
-    ``before_walk`` is called once the cached batches are out, just before the folder is
-    listed (a watcher takes its baseline there).
+    ``before_walk`` is called just before the folder is listed (a watcher takes its baseline
+    there): once the cached batches are out, or, with a large cache listed in another process
+    while it is unpacked, once its first batch is. ``settle``: once done, collect what was
+    frozen and died (:func:`newsreader.reading.heap.settle`, ~0.1 s at 100k), which a
+    long-lived process wants and a command about to exit does not.
     """
     state = _State(root)
     ahead: _WalkAhead | None = None
@@ -242,7 +246,7 @@ def index_updates(
             pool.close()
         if ahead is not None:
             ahead.close()
-    yield state.finish(save=use_cache)
+    yield state.finish(save=use_cache, settle=settle)
 
 
 def _triples(found: Iterable[FoundFile]) -> Iterator[tuple[str, int, int]]:
@@ -413,8 +417,8 @@ class _State:
         self.done += len(items)
         return IndexUpdate(items, done=self.done, total=self.total if self.walked else 0)
 
-    def finish(self, save: bool) -> IndexUpdate:
-        if self.frozen:
+    def finish(self, save: bool, settle: bool = True) -> IndexUpdate:
+        if self.frozen and settle:
             heap.settle()
         removed = [i for i in self.items if i not in self.seen]
         for article_id in removed:
