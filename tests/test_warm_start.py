@@ -221,3 +221,28 @@ def test_add_all_answers_as_one_add_at_a_time(corpus: Path, links_first: bool) -
     many.add_all([*items[: len(items) // 2]])
     many.add_all([*items[len(items) // 2 :], *again])
     assert _answers(many) == _answers(one)
+
+
+@pytest.mark.parametrize(
+    ("field_index", "value"),
+    [(11, ("AI", 3)), (11, ["AI"]), (18, ("a", "b", "c", b"d")), (21, (None,)), (11, "AI")],
+)
+def test_a_tuple_of_strings_with_anything_else_in_it_is_refused(
+    field_index: int, value: object
+) -> None:
+    record = list(to_record(full_article()))
+    record[field_index] = value
+    with pytest.raises(RecordError):
+        from_record(tuple(record))
+
+
+def test_a_related_link_with_a_field_of_the_wrong_type_is_refused() -> None:
+    record = list(to_record(full_article()))
+    title, urls, provider, domain, when, quality = record[20][0]
+    for link in [
+        (title, urls, 7, domain, when, quality),
+        (title, ("u", 1), provider, domain, when, quality),
+    ]:
+        record[20] = (link,)
+        with pytest.raises(RecordError):
+            from_record(tuple(record))

@@ -9,7 +9,6 @@ cheaply. :func:`from_record` validates as it converts: a record of the wrong sha
 from __future__ import annotations
 
 from datetime import datetime
-from itertools import repeat
 from typing import Any
 
 from newsreader.articles.model import (
@@ -165,16 +164,21 @@ _new = object.__new__
 
 def _link(x: Any) -> RelatedLink:
     title, urls, provider, domain, when, quality = x
-    if not all(isinstance(t, str) for t in (title, provider, domain)):
+    if not (isinstance(title, str) and isinstance(provider, str) and isinstance(domain, str)):
         raise RecordError("related fields")
     return RelatedLink(title, _strings(urls), provider, domain, _date_in(when), _opt_int(quality))
 
 
 def _strings(value: Any) -> tuple[str, ...]:
-    if value == () and type(value) is tuple:
-        return ()  # most topics and warnings: shared, and nothing to check
-    if not isinstance(value, tuple) or not all(map(isinstance, value, repeat(str))):
+    if not isinstance(value, tuple):
         raise RecordError("expected a tuple of strings")
+    if value:
+        # join refuses anything but strings, in C: ~3x faster than an isinstance per item, and
+        # 300,000 of these tuples (URLs, topics, warnings) are checked at every 100k start.
+        try:
+            "".join(value)
+        except TypeError:
+            raise RecordError("expected a tuple of strings") from None
     return value
 
 
