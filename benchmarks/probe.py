@@ -1,20 +1,19 @@
-"""One measurement in a fresh interpreter: ``probe.py KIND FOLDER``; prints one JSON line.
+"""One measurement in a fresh interpreter: ``probe.py KIND FOLDER [ARGS]``; prints one JSON line.
 
-Kinds: floor (read every byte), cold (index with no cache), naive (CSafeLoader on every file),
-warm (index from the cache), first_rows (app start to first rows on screen), interact (cursor
-move and filter keystroke in the running app), memory (resident memory of the running app).
+Kinds: floor (F: list the folder, read every byte; imports nothing from newsreader), first_rows
+(app start to first rows on screen), filter (a filter query until the list shows its first
+screen), memory (resident memory of the running app, once indexed), watch (one file rewritten
+until the screen shows it, and the CPU of each watcher poll).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,55 +22,43 @@ if TYPE_CHECKING:
     from newsreader.tui.app import NewsreaderApp
 
 
-def walk(root: Path) -> list[str]:
-    """Every article file below root (same rules as the app: no hidden, no symlinks)."""
-    from newsreader.reading.loader import find_files
-
-    return [str(root / f.id) for f in find_files(root)]
-
-
-def floor(root: Path) -> dict[str, float]:
-    """List the folder and read every byte of every file: the least any index can do."""
+def floor(root: str) -> dict[str, float]:
+    """F: list the folder (os.scandir, recursively) and os.read every byte of every file, in
+    one Python thread, with nothing of the project imported (asserted)."""
+    assert not [m for m in sys.modules if m.split(".")[0] == "newsreader"], "floor imports"
     start = time.perf_counter()
-    total = 0
-    for path in walk(root):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            while chunk := os.read(fd, 1 << 16):
-                total += len(chunk)
-        finally:
-            os.close(fd)
-    return {"seconds": time.perf_counter() - start, "bytes": total}
+    total = files = 0
+    stack = [root]
+    while stack:
+        with os.scandir(stack.pop()) as it:
+            for entry in it:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                    continue
+                fd = os.open(entry.path, os.O_RDONLY)
+                try:
+                    while chunk := os.read(fd, 1 << 16):
+                        total += len(chunk)
+                finally:
+                    os.close(fd)
+                files += 1
+    seconds = time.perf_counter() - start
+    assert not [m for m in sys.modules if m.split(".")[0] == "newsreader"], "floor imports"
+    return {"seconds": seconds, "bytes": total, "files": files}
 
 
-def naive(root: Path) -> dict[str, float]:
-    """Parse every file's front matter with yaml.CSafeLoader, the obvious way."""
-    import yaml
-
-    start = time.perf_counter()
-    for path in walk(root):
-        text = Path(path).read_text(encoding="utf-8")
-        parts = text.split("\n---", 1)
-        with contextlib.suppress(yaml.YAMLError):
-            yaml.load(parts[0].removeprefix("---\n"), Loader=yaml.CSafeLoader)
-    return {"seconds": time.perf_counter() - start}
-
-
-def build(root: Path, use_cache: bool) -> dict[str, float]:
-    """Index the folder as the app does, with or without the cache."""
-    from newsreader.articles.index import ArticleIndex
-    from newsreader.reading.cache import cache_path
-    from newsreader.reading.indexer import index_updates
-
-    if not use_cache:
-        cache_path(root).unlink(missing_ok=True)
-    start = time.perf_counter()
-    index = ArticleIndex(root)
-    for update in index_updates(root):
-        index.add_all(update.items)
-        for article_id in update.removed:
-            index.discard(article_id)
-    return {"seconds": time.perf_counter() - start, "articles": len(index)}
+async def settled(app: NewsreaderApp) -> None:
+    """Wait for the steady state: indexed, and a large folder's URL map and backlinks built
+    (a worker, about two seconds at 100k, which would otherwise share the CPU)."""
+    await app.main.indexed.wait()
+    for _ in range(6000):
+        if app.main.index.links_ready or not len(app.main.index):
+            break
+        await asyncio.sleep(0.01)
+    while any(w.is_running for w in app.main.workers if w.group not in ("writer", "watch")):
+        await asyncio.sleep(0.01)
 
 
 async def first_rows(root: Path) -> dict[str, float]:
@@ -80,96 +67,178 @@ async def first_rows(root: Path) -> dict[str, float]:
 
     start = time.perf_counter()
     app = make_app(root)
-    async with app.run_test(size=(160, 45)):
+    async with app.run_test(size=(160, 45)) as pilot:
         while not app.main.articles.rows:
             await asyncio.sleep(0.002)
+        await pilot.pause()  # the rows painted
         seconds = time.perf_counter() - start
         await app.main.indexed.wait()
     return {"seconds": seconds}
 
 
-async def links_built(app: NewsreaderApp) -> None:
-    """Wait for the steady state: a large folder builds its URL map and backlinks in a worker
-    after indexing (about two seconds at 100k), which would otherwise share the CPU with what
-    is measured."""
-    for _ in range(3000):
-        if app.main.index.links_ready or not len(app.main.index):
-            return
-        await asyncio.sleep(0.01)
+def _watch_views(app: NewsreaderApp) -> asyncio.Event:
+    """An event set each time the list is given rows (no busy polling: a loop waking every
+    millisecond would take the GIL from the filter worker it waits for)."""
+    shown = asyncio.Event()
+    show_view = app.main._show_view
+
+    def show_and_tell(*args: Any) -> None:
+        show_view(*args)
+        shown.set()
+
+    app.main._show_view = show_and_tell  # type: ignore[method-assign]
+    return shown
 
 
-async def interact(root: Path) -> dict[str, float]:
-    """Median time of a cursor move, and of a filter keystroke until the list shows the result."""
+async def _query(app: NewsreaderApp, shown: asyncio.Event, text: str) -> float:
+    """Seconds from setting the filter field to ``text`` until its rows are on screen."""
+    from textual.pilot import Pilot
+
+    field = app.main.query_one("#query")
+    if field.value == text:  # type: ignore[attr-defined]
+        return 0.0
+    shown.clear()
+    start = time.perf_counter()
+    field.value = text  # type: ignore[attr-defined]
+    await asyncio.wait_for(shown.wait(), 60)
+    while app.main.filter_query.text != text or app.main.filtering:
+        shown.clear()  # the rows of an older query: wait for the newest
+        await asyncio.wait_for(shown.wait(), 60)
+    await Pilot(app).pause()  # painted
+    return time.perf_counter() - start
+
+
+async def filter_words(root: Path, words: list[str], repeat: int) -> dict[str, Any]:
+    """For each word: the median time from an empty filter to the first screen of its rows."""
+    from newsreader.tui.app import make_app
+
+    app = make_app(root)
+    result: dict[str, Any] = {}
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settled(app)
+        await pilot.press("slash")
+        shown = _watch_views(app)
+        for word in words:
+            times = []
+            for _ in range(repeat):
+                await _query(app, shown, "")
+                times.append(await _query(app, shown, word))
+            result[word] = {"median": statistics.median(times), "runs": times}
+            result[word]["rows"] = len(app.main.articles.rows)
+    return result
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+async def memory(root: Path) -> dict[str, float]:
+    """Resident memory of the app once the folder is indexed and its workers are done."""
     from newsreader.tui.app import make_app
 
     app = make_app(root)
     async with app.run_test(size=(160, 45)) as pilot:
-        await app.main.indexed.wait()
-        await links_built(app)
+        await settled(app)
         await pilot.pause()
-        moves = []
-        for _ in range(15):
-            start = time.perf_counter()
-            await pilot.press("j")
-            moves.append(time.perf_counter() - start)
-        await pilot.press("slash")
-        # Woken when the list is given the rows of the newest query (no busy polling: a loop
-        # waking every millisecond would take the GIL from the filter worker it waits for).
-        shown = asyncio.Event()
-        show_view = app.main._show_view
-
-        def show_and_tell(*args: Any) -> None:
-            show_view(*args)
-            shown.set()
-
-        app.main._show_view = show_and_tell  # type: ignore[method-assign]
-        filters = []
-        for text in ("a", "ab", "a", "", "e", "", "o", ""):
-            field = app.main.query_one("#query")
-            shown.clear()
-            start = time.perf_counter()
-            field.value = text  # type: ignore[attr-defined]
-            await asyncio.wait_for(shown.wait(), 30)
-            while app.main.filter_query.text != text or app.main.filtering:
-                shown.clear()  # the rows of an older query: wait for the newest
-                await asyncio.wait_for(shown.wait(), 30)
-            await pilot.pause()
-            filters.append(time.perf_counter() - start)
-    return {"move": statistics.median(moves), "filter": statistics.median(filters)}
-
-
-async def memory(root: Path, empty: bool) -> dict[str, float]:
-    """Resident memory of the app once the folder is indexed."""
-    from newsreader.tui.app import make_app
-
-    with tempfile.TemporaryDirectory() as nothing:
-        app = make_app(Path(nothing) if empty else root)
-        async with app.run_test(size=(160, 45)) as pilot:
-            await app.main.indexed.wait()
-            await links_built(app)
-            await pilot.pause()
-            gc.collect()
-            with open("/proc/self/statm") as f:
-                rss = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-            articles = len(app.main.index)
+        gc.collect()
+        await asyncio.sleep(0.5)
+        rss = _rss()
+        articles = len(app.main.index)
     return {"rss": rss, "articles": articles}
 
 
+async def watch(root: Path, timeout: float) -> dict[str, Any]:
+    """Rewrite the file of the first row on screen (a new title, written to a temporary file
+    and renamed over it, as editors and the app's own writer do: the corpus may be hard-linked,
+    and an in-place write would change every copy) until the list shows the new title; the CPU
+    time of every watcher poll meanwhile (thread and process CPU around the poll)."""
+    import newsreader.tui.screens.folder_sync as folder_sync
+    from newsreader.tui.app import make_app
+
+    polls: list[tuple[float, float, float]] = []
+    real_poll = folder_sync.poll_folder
+
+    def timed_poll(*args: Any) -> None:
+        wall, thread, process = time.perf_counter(), time.thread_time(), time.process_time()
+        real_poll(*args)
+        polls.append(
+            (
+                time.perf_counter() - wall,
+                time.thread_time() - thread,
+                time.process_time() - process,
+            )
+        )
+
+    folder_sync.poll_folder = timed_poll  # type: ignore[assignment]
+    app = make_app(root)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settled(app)
+        await pilot.pause()
+        article = app.main.articles.rows[0]
+        path = root / article.id
+        original, st = path.read_bytes(), path.stat()
+        marker = f"Rewritten {time.time_ns()}"
+        text = original.decode("utf-8")
+        head, sep, rest = text.partition("\ntitle:")
+        line_end = rest.index("\n")
+        changed = (head + sep + f" {marker}" + rest[line_end:]).encode("utf-8")
+        updated = asyncio.Event()
+        update_row = app.main.articles.update_row
+
+        def update_and_tell(new: Any) -> bool:
+            done = update_row(new)
+            if new.id == article.id and marker in new.title:
+                updated.set()
+            return done
+
+        app.main.articles.update_row = update_and_tell  # type: ignore[method-assign]
+        polls.clear()
+        try:
+            _replace(path, changed)
+            start = time.perf_counter()
+            try:
+                await asyncio.wait_for(updated.wait(), timeout)
+                await pilot.pause()
+                seconds = time.perf_counter() - start
+            except TimeoutError:
+                seconds = float("inf")
+            shown = any(marker in a.title for a in app.main.articles.rows[:40])
+            articles = len(app.main.index)
+        finally:
+            _replace(path, original)
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    return {
+        "seconds": seconds,
+        "shown": shown,
+        "articles": articles,
+        "polls": len(polls),
+        "poll_wall": [p[0] for p in polls],
+        "poll_thread_cpu": [p[1] for p in polls],
+        "poll_process_cpu": [p[2] for p in polls],
+    }
+
+
+def _replace(path: Path, data: bytes) -> None:
+    spare = path.with_name(f".{path.name}.bench")
+    spare.write_bytes(data)
+    os.replace(spare, path)
+
+
 def main() -> None:
-    kind, root = sys.argv[1], Path(sys.argv[2])
+    kind, root = sys.argv[1], sys.argv[2]
     extra = sys.argv[3:]
+    result: Any
     if kind == "floor":
         result = floor(root)
-    elif kind == "naive":
-        result = naive(root)
-    elif kind in ("cold", "warm"):
-        result = build(root, use_cache=kind == "warm")
     elif kind == "first_rows":
-        result = asyncio.run(first_rows(root))
-    elif kind == "interact":
-        result = asyncio.run(interact(root))
+        result = asyncio.run(first_rows(Path(root)))
+    elif kind == "filter":
+        result = asyncio.run(filter_words(Path(root), extra[1:], int(extra[0])))
     elif kind == "memory":
-        result = asyncio.run(memory(root, "--empty" in extra))
+        result = asyncio.run(memory(Path(root)))
+    elif kind == "watch":
+        result = asyncio.run(watch(Path(root), float(extra[0])))
     else:
         raise SystemExit(f"unknown probe {kind}")
     print(json.dumps(result))

@@ -292,8 +292,21 @@ class ArticleIndex:
 
     def add_all(self, items: Iterable[Article | BadFile]) -> None:
         """Add many entries."""
+        articles, bad, add = self._articles, self._bad, self.add
         for item in items:
-            self.add(item)
+            article_id = item.id
+            if type(item) is not Article or article_id in articles or article_id in bad:
+                add(item)
+                continue
+            # A new article (every one of a start): what add() does with nothing to replace.
+            self.version += 1
+            articles[article_id] = item
+            self._published += item.published
+            if item.site_problem:
+                self._misread[article_id] = item
+            if self._url_map is not None:
+                self._map_urls(item)
+            self._backlinks = None
 
     def discard(self, article_id: str) -> None:
         """Forget a file (it was removed from the folder)."""

@@ -39,10 +39,11 @@ def build_index(
     """Index every article file of a folder (raises FolderError if it cannot be opened).
 
     The same fast path as the app: cached summaries, re-reading only new or changed files.
+    The heap is not settled afterwards: a command exits soon after.
     """
     root = check_folder(folder)
     index = ArticleIndex(root)
-    for update in index_updates(root, extensions, use_cache=use_cache):
+    for update in index_updates(root, extensions, use_cache=use_cache, settle=False):
         apply_update(index, update)
     return index
 

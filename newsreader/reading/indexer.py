@@ -16,12 +16,16 @@ from __future__ import annotations
 import marshal
 import multiprocessing
 import os
+import struct
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import pairwise
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from newsreader.articles.model import Article, BadFile, FileStamp
@@ -36,6 +40,10 @@ CHUNK = 1000
 BATCH = 2000
 #: Records in the first chunk of the cache file.
 FIRST_BATCH = 250
+#: A cache file this large (~8,000 articles) is unpacked while another process lists the folder.
+WALK_AHEAD_BYTES = 6_000_000
+#: The (size, mtime_ns) a FileStamp begins with.
+_SIGNATURE = struct.Struct("<qq")
 #: Batches at least this large are moved out of the garbage collector's sight (see
 #: :meth:`_State.keep`).
 FREEZE_BATCH = 200
@@ -164,26 +172,49 @@ def index_updates(
     use_cache: bool = True,
     parallel: bool = True,
     before_walk: Callable[[], object] | None = None,
+    settle: bool = True,
 ) -> Iterator[IndexUpdate]:
     """Index ``root``, yielding batches as they are ready (see the module docstring).
 
-    ``before_walk`` is called once the cached batches are out, just before the folder is
-    listed (a watcher takes its baseline there).
+    ``before_walk`` is called just before the folder is listed (a watcher takes its baseline
+    there): once the cached batches are out, or, with a large cache listed in another process
+    while it is unpacked, once its first batch is. ``settle``: once done, collect what was
+    frozen and died (:func:`newsreader.reading.heap.settle`, ~0.1 s at 100k), which a
+    long-lived process wants and a command about to exit does not.
     """
     state = _State(root)
+    ahead: _WalkAhead | None = None
     if use_cache:
-        yield from state.load_cache()
+        chunks = state.load_cache()
+        first = next(chunks, None)
+        if first is not None:
+            yield first
+        if first is not None and parallel and _cache_size(root) >= WALK_AHEAD_BYTES:
+            # A large cache takes a second or more to unpack: the folder is listed meanwhile,
+            # in another process (the walk is system calls and per-file Python work both).
+            if before_walk is not None:
+                before_walk()
+                before_walk = None
+            ahead = _WalkAhead(root, extensions)
+        try:
+            yield from chunks
+        except BaseException:  # closed early (the app quit or reopened): no walker left behind
+            if ahead is not None:
+                ahead.close()
+            raise
     if before_walk is not None:
         before_walk()
     pool: _Parallel | None = None
     pending: list[FoundFile] = []
     stale = 0
+    listed = ahead.files() if ahead is not None else None
+    walk = listed if listed is not None else _triples(find_files(root, extensions))
     try:
-        for f in find_files(root, extensions):
+        for article_id, size, mtime_ns in walk:
             state.total += 1
-            if state.is_fresh(f):
+            if state.is_fresh(article_id, size, mtime_ns):
                 continue
-            pending.append(f)
+            pending.append(FoundFile(article_id, size, mtime_ns))
             stale += 1
             if pool is None and parallel and stale >= PARALLEL_THRESHOLD:
                 pool = _Parallel(root)
@@ -213,7 +244,94 @@ def index_updates(
     finally:
         if pool is not None:
             pool.close()
-    yield state.finish(save=use_cache)
+        if ahead is not None:
+            ahead.close()
+    yield state.finish(save=use_cache, settle=settle)
+
+
+def _triples(found: Iterable[FoundFile]) -> Iterator[tuple[str, int, int]]:
+    for f in found:
+        yield f.id, f.size, f.mtime_ns
+
+
+def _cache_size(root: Path) -> int:
+    try:
+        return cache_path(root).stat().st_size
+    except OSError:
+        return 0
+
+
+def _walk_into(conn: Connection, root: str, extensions: tuple[str, ...]) -> None:
+    """In the walking process: list the folder, send (id, size, mtime_ns) of every file."""
+    try:
+        found = tuple((f.id, f.size, f.mtime_ns) for f in find_files(Path(root), extensions))
+        conn.send_bytes(marshal.dumps(found))
+    except OSError:
+        pass  # nobody listens any more (indexing was stopped): nothing to say, and no traceback
+    finally:
+        conn.close()
+
+
+class _WalkAhead:
+    """``find_files`` in another process, started now, its result taken later.
+
+    A speed-up, never a dependency: if the process cannot start, dies, or sends anything but
+    the expected list, :meth:`files` returns None and the caller walks the folder itself.
+    """
+
+    def __init__(self, root: Path, extensions: Iterable[str]) -> None:
+        self.process: BaseProcess | None = None
+        self.conn: Connection | None = None
+        try:
+            # fork is cheapest, but not from a process with threads (the app): a fork server then.
+            method = "fork" if threading.active_count() == 1 else "forkserver"
+            context = multiprocessing.get_context(method)
+            if method == "forkserver":
+                context.set_forkserver_preload(["newsreader.reading.indexer"])
+            receive, send = context.Pipe(duplex=False)
+            wanted = tuple(ext.lower() for ext in extensions)
+            process: BaseProcess = context.Process(  # type: ignore[attr-defined]
+                target=_walk_into, args=(send, str(root), wanted), daemon=True
+            )
+            process.start()
+            send.close()
+            self.process, self.conn = process, receive
+        except (OSError, ValueError, RuntimeError):
+            pass
+
+    def files(self) -> list[tuple[str, int, int]] | None:
+        """Every file the walk found, in ``find_files`` order; None if the walk failed."""
+        if self.conn is None or self.process is None:
+            return None
+        try:
+            found = marshal.loads(self.conn.recv_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            found = None
+        finally:
+            self.close()
+        if not isinstance(found, tuple) or not all(
+            type(t) is tuple
+            and len(t) == 3
+            and type(t[0]) is str
+            and type(t[1]) is int
+            and type(t[2]) is int
+            for t in found
+        ):
+            return None
+        return list(found)
+
+    def close(self) -> None:
+        """Stop the walking process if it still runs (its result was taken, or never will be)."""
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.join(0.5)
+            if self.process.is_alive():
+                self.process.terminate()
+                self.process.join(1)
+            self.process = None
 
 
 def _submit(pool: _Parallel, files: list[FoundFile], whole: bool) -> list[FoundFile]:
@@ -274,16 +392,17 @@ class _State:
             self.frozen = True
             heap.freeze()
 
-    def is_fresh(self, f: FoundFile) -> bool:
+    def is_fresh(self, article_id: str, size: int, mtime_ns: int) -> bool:
         """True (and counted) when the known item was read from the file as it is now."""
-        item = self.items.get(f.id)
+        item = self.items.get(article_id)
         if isinstance(item, Article):
-            sig: tuple[int, int] | None = (item.stamp.size, item.stamp.mtime_ns)
+            # A stamp begins with the packed size and mtime: one comparison of bytes.
+            fresh = item.stamp.startswith(_SIGNATURE.pack(size, mtime_ns))
         else:
-            sig = self.bad_sigs.get(f.id)
-        if sig != (f.size, f.mtime_ns):
+            fresh = self.bad_sigs.get(article_id) == (size, mtime_ns)
+        if not fresh:
             return False
-        self.seen.add(f.id)
+        self.seen.add(article_id)
         self.done += 1
         return True
 
@@ -298,8 +417,8 @@ class _State:
         self.done += len(items)
         return IndexUpdate(items, done=self.done, total=self.total if self.walked else 0)
 
-    def finish(self, save: bool) -> IndexUpdate:
-        if self.frozen:
+    def finish(self, save: bool, settle: bool = True) -> IndexUpdate:
+        if self.frozen and settle:
             heap.settle()
         removed = [i for i in self.items if i not in self.seen]
         for article_id in removed:
