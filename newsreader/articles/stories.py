@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -224,19 +225,45 @@ def make_story(members: Iterable[Article]) -> Story:
     return Story(story_key(a.id for a in ordered), ordered)
 
 
-@dataclass(slots=True)
-class _Doc:
-    """What the matcher keeps per article: small (interned token strings, a few floats)."""
+#: Shared by the many titles with no marker (a frozenset per article would cost 200 bytes).
+_NO_MARKS: frozenset[str] = frozenset()
 
+
+@dataclass(slots=True, eq=False)
+class _Doc:
+    """What the matcher keeps per article: small (interned token strings, one float)."""
+
+    article: Article
     title: tuple[str, ...]
     marks: frozenset[str]
     day: float | None
-    #: The length of the title's IDF vector, set once the folder's IDF is known.
-    norm: float = 0.0
+
+
+def _day(article: Article) -> float | None:
+    return article.date.timestamp() / 86400 if article.date else None
+
+
+def _doc(article: Article, intern: dict[str, str]) -> _Doc:
+    fields = article.search.split(SEARCH_SEPARATOR, 3)
+    title_text = _strip_provider(fields[0], fields[2] if len(fields) > 2 else "")
+    # Interned: 100,000 titles share a vocabulary of a few ten thousand words.
+    title = tuple(intern.setdefault(t, t) for t in dict.fromkeys(tokens(title_text)))
+    return _Doc(article, title, markers(title) or _NO_MARKS, _day(article))
+
+
+def _same_text(doc: _Doc, article: Article) -> bool:
+    """Whether ``article`` reads as the article ``doc`` was made of (same search text, date)."""
+    return doc.article is article or (
+        doc.article.search == article.search and doc.day == _day(article)
+    )
 
 
 class _Vectors:
-    """IDF weights of a folder's title tokens, and the weighted cosine of two titles."""
+    """IDF weights of a folder's title tokens, and the weighted cosine of two titles.
+
+    A token the folder's titles did not have when the weights were taken (an article added
+    since) weighs as a token of one title.
+    """
 
     def __init__(self, docs: Sequence[_Doc]) -> None:
         df: dict[str, int] = {}
@@ -246,25 +273,45 @@ class _Vectors:
         n = len(docs) + 1
         # Squared weights: the cosine only ever uses those.
         self.weight = {t: math.log(n / c) ** 2 for t, c in df.items()}
-        for doc in docs:
-            doc.norm = math.sqrt(sum(self.weight[t] for t in doc.title))
+        self.unseen = math.log(n) ** 2
+
+    def of(self, token: str) -> float:
+        """The squared IDF weight of a token."""
+        return self.weight.get(token, self.unseen)
+
+    def norm(self, doc: _Doc) -> float:
+        """The length of a title's IDF vector."""
+        return math.sqrt(sum(map(self.of, doc.title)))
 
     def cosine(self, first: _Doc, second: _Doc) -> float:
         """Cosine similarity of two titles' token sets, each token weighted by its IDF."""
-        if not first.norm or not second.norm:
+        norms = self.norm(first) * self.norm(second)
+        if not norms:
             return 0.0
-        weight, other = self.weight, second.title
-        shared = sum(weight[t] for t in first.title if t in other)
-        return shared / (first.norm * second.norm)
+        other = second.title
+        return sum(self.of(t) for t in first.title if t in other) / norms
+
+    def block(self, doc: _Doc) -> list[str]:
+        """The title's rarest tokens: an article is looked up by those."""
+        return sorted(doc.title, key=self.of, reverse=True)[:BLOCK_TOKENS]
 
 
-def _doc(article: Article, intern: dict[str, str]) -> _Doc:
-    fields = article.search.split(SEARCH_SEPARATOR, 3)
-    title_text = _strip_provider(fields[0], fields[2] if len(fields) > 2 else "")
-    # Interned: 100,000 titles share a vocabulary of a few ten thousand words.
-    title = tuple(intern.setdefault(t, t) for t in dict.fromkeys(tokens(title_text)))
-    day = article.date.timestamp() / 86400 if article.date else None
-    return _Doc(title, markers(title), day)
+def _blocked_together(vectors: _Vectors, first: _Doc, second: _Doc) -> bool:
+    """Whether two titles share enough of their rarest tokens to be scored (at least one, two
+    when both have two)."""
+    shared = len(set(vectors.block(first)).intersection(vectors.block(second)))
+    return shared >= max(1, min(2, len(first.title), len(second.title)))
+
+
+def _is_candidate(vectors: _Vectors, first: _Doc, second: _Doc) -> bool:
+    """Whether two dated articles are worth scoring without a link: an identical title within
+    the identical window, or shared rare tokens within the window (see :func:`_candidates`)."""
+    if first.day is None or second.day is None:
+        return False
+    days = abs(first.day - second.day)
+    if first.title and first.title == second.title and days <= IDENTICAL_WINDOW_DAYS:
+        return True
+    return days <= WINDOW_DAYS and _blocked_together(vectors, first, second)
 
 
 def _excerpt_words(article: Article) -> frozenset[str]:
@@ -272,67 +319,80 @@ def _excerpt_words(article: Article) -> frozenset[str]:
     return frozenset(tokens(fields[1])) if len(fields) > 1 else frozenset()
 
 
-def _link_edges(articles: Sequence[Article], index: ArticleIndex | None) -> set[tuple[int, int]]:
-    """Directed (source, target) positions of related entries that name another article."""
+Pair = tuple[str, str]
+
+
+def _pair(first: str, second: str) -> Pair:
+    return (first, second) if first < second else (second, first)
+
+
+def _linkable(first: _Doc, second: _Doc) -> bool:
+    """Whether a link between two articles can count: both dated, within the link window (a
+    pair further apart is never one story, linked or not)."""
+    if first.day is None or second.day is None:
+        return False
+    return abs(first.day - second.day) <= LINK_WINDOW_DAYS
+
+
+def _targets(doc: _Doc, docs: dict[str, _Doc], index: ArticleIndex) -> set[str]:
+    """The ids of the articles ``doc``'s related entries name, within the link window."""
+    out = set()
+    source = doc.article.id
+    for link in doc.article.related:
+        target = index.resolve_link(link, source)
+        other = docs.get(target.id) if target is not None else None
+        if other is not None and other is not doc and _linkable(doc, other):
+            out.add(other.article.id)
+    return out
+
+
+def _link_edges(docs: dict[str, _Doc], index: ArticleIndex | None) -> set[Pair]:
+    """Directed (source id, target id) of related entries that name another article (within
+    the link window: see :func:`_linkable`)."""
     if index is None:
         return set()
-    position = {a.id: i for i, a in enumerate(articles)}
-    edges = set()
-    for i, article in enumerate(articles):
-        for link in article.related:
-            target = index.resolve_link(link, article.id)
-            j = position.get(target.id) if target is not None else None
-            if j is not None and j != i:
-                edges.add((i, j))
-    return edges
+    return {
+        (source, target)
+        for source, doc in docs.items()
+        if doc.article.related
+        for target in _targets(doc, docs, index)
+    }
 
 
 class _Matcher:
-    """Decides whether two articles (by position) are one story."""
+    """Decides whether two articles are one story (under one set of weights and links)."""
 
-    def __init__(
-        self, articles: Sequence[Article], docs: Sequence[_Doc], edges: set[tuple[int, int]]
-    ) -> None:
-        self.articles = articles
-        self.docs = docs
-        self.vectors = _Vectors(docs)
+    def __init__(self, vectors: _Vectors, edges: set[Pair]) -> None:
+        self.vectors = vectors
         self.edges = edges
         # Excerpts are tokenised only for the pairs scored (a few per article), when asked.
-        self._excerpts: dict[int, frozenset[str]] = {}
-        self._scores: dict[tuple[int, int], float] = {}
+        self._excerpts: dict[str, frozenset[str]] = {}
+        self._scores: dict[Pair, float | None] = {}
 
-    def _excerpt(self, i: int) -> frozenset[str]:
-        words = self._excerpts.get(i)
+    def _excerpt(self, doc: _Doc) -> frozenset[str]:
+        words = self._excerpts.get(doc.article.id)
         if words is None:
-            words = self._excerpts[i] = _excerpt_words(self.articles[i])
+            words = self._excerpts[doc.article.id] = _excerpt_words(doc.article)
         return words
 
-    def excerpt_similarity(self, i: int, j: int) -> float:
+    def excerpt_similarity(self, first: _Doc, second: _Doc) -> float:
         """Jaccard similarity of two excerpts' words: a syndicated copy often keeps the
         excerpt word for word."""
-        a, b = self._excerpt(i), self._excerpt(j)
+        a, b = self._excerpt(first), self._excerpt(second)
         return len(a & b) / len(a | b) if a and b else 0.0
 
-    @property
-    def matches(self) -> dict[tuple[int, int], float]:
-        """Every pair scored that matched, (smaller position, larger): its score."""
-        return self._scores
-
-    def score(self, i: int, j: int) -> float | None:
-        """How sure it is that articles ``i`` and ``j`` report one story; None: they do not."""
-        key = (i, j) if i < j else (j, i)
-        score = self._scores.get(key)
-        if score is None:
-            # Only matches are kept: most pairs scored are not, and a refusal is cheap to redo.
-            score = self._score(*key)
-            if score is not None:
-                self._scores[key] = score
+    def score(self, first: _Doc, second: _Doc) -> float | None:
+        """How sure it is that the two articles report one story; None: they do not."""
+        key = _pair(first.article.id, second.article.id)
+        if key in self._scores:
+            return self._scores[key]
+        score = self._scores[key] = self._score(first, second)
         return score
 
-    def _score(self, i: int, j: int) -> float | None:
-        a, b = self.docs[i], self.docs[j]
+    def _score(self, a: _Doc, b: _Doc) -> float | None:
         if markers_conflict(a.marks, b.marks):
             return None
+        i, j = a.article.id, b.article.id
         links = ((i, j) in self.edges) + ((j, i) in self.edges)
         days = abs(a.day - b.day) if a.day is not None and b.day is not None else math.inf
         if a.title and a.title == b.title and days <= IDENTICAL_WINDOW_DAYS:
@@ -343,45 +403,78 @@ class _Matcher:
         score = self.vectors.cosine(a, b)
         if score + EXCERPT_WEIGHT < needed:
             return None  # no excerpt could make up for it: spare tokenising them
-        score += EXCERPT_WEIGHT * self.excerpt_similarity(i, j)
+        score += EXCERPT_WEIGHT * self.excerpt_similarity(a, b)
         return score if score >= needed else None
 
 
-def _candidates(docs: Sequence[_Doc], vectors: _Vectors) -> Iterable[tuple[int, int]]:
-    """Pairs worth scoring: sharing rare title tokens within the window, or an identical title.
+def _candidates(docs: Sequence[_Doc], vectors: _Vectors) -> Iterable[tuple[_Doc, _Doc]]:
+    """Pairs worth scoring (:func:`_is_candidate`), found without comparing all pairs.
 
     Articles are walked in date order, each appended to the postings of its rarest title
     tokens; an article is paired with the earlier ones still in the window on those postings,
-    walked backwards until they fall out of it.
+    walked backwards until they fall out of it. Identical titles are paired within their
+    wider window. Undated articles are never one story (no window holds them).
     """
-    weight = vectors.weight
-    dated = sorted((d.day, i) for i, d in enumerate(docs) if d.day is not None)
-    postings: dict[str, list[tuple[float, int]]] = {}
-    for day, i in dated:
-        block = sorted(docs[i].title, key=weight.__getitem__, reverse=True)[:BLOCK_TOKENS]
-        shared: dict[int, int] = {}
+    dated = sorted((d for d in docs if d.day is not None), key=lambda d: d.day or 0.0)
+    postings: dict[str, list[_Doc]] = {}
+    for doc in dated:
+        day = doc.day or 0.0
+        block = vectors.block(doc)
+        shared: dict[int, tuple[_Doc, int]] = {}
         for token in block:
             posting = postings.setdefault(token, [])
             for k in range(len(posting) - 1, -1, -1):
-                other_day, j = posting[k]
-                if day - other_day > WINDOW_DAYS:
+                other = posting[k]
+                if day - (other.day or 0.0) > WINDOW_DAYS:
                     break
-                shared[j] = shared.get(j, 0) + 1
-            posting.append((day, i))
-        need = min(2, len(block))
-        for j, count in shared.items():
-            if count >= min(need, len(docs[j].title)):
-                yield j, i
-    # Identical titles (undated ones too): the matcher applies the wider window.
-    by_title: dict[tuple[str, ...], list[int]] = {}
-    for i, doc in enumerate(docs):
+                _, count = shared.get(id(other), (other, 0))
+                shared[id(other)] = (other, count + 1)
+            posting.append(doc)
+        for other, count in shared.values():
+            if count >= max(1, min(2, len(doc.title), len(other.title))):
+                yield other, doc
+    # Identical titles: the matcher applies the wider window.
+    by_title: dict[tuple[str, ...], list[_Doc]] = {}
+    for doc in dated:
         if doc.title:
-            by_title.setdefault(doc.title, []).append(i)
+            by_title.setdefault(doc.title, []).append(doc)
     for group in by_title.values():
-        if 1 < len(group) <= 200:  # a title hundreds share ("Weekly roundup") is no story
-            for n, i in enumerate(group):
-                for j in group[n + 1 :]:
-                    yield i, j
+        for n, doc in enumerate(group):
+            for other in group[n + 1 :]:
+                if (other.day or 0.0) - (doc.day or 0.0) > IDENTICAL_WINDOW_DAYS:
+                    break
+                yield doc, other
+
+
+def _cluster(
+    matches: Iterable[tuple[Pair, float]], docs: dict[str, _Doc], matcher: _Matcher
+) -> list[list[str]]:
+    """Groups of ids from the matched pairs: best pairs first, and two groups join only if every
+    pair across them matches (complete link): a chain "A like B like C" must not make A and C,
+    two other stories, one. Ties are broken by id, so the order of the articles is no input."""
+    ranked = sorted((-score, i, j) for (i, j), score in matches)
+    owner: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    for _, i, j in ranked:
+        a, b = owner.get(i, i), owner.get(j, j)
+        if a == b:
+            continue
+        first, second = groups.get(a, [a]), groups.get(b, [b])
+        if all(matcher.score(docs[x], docs[y]) is not None for x in first for y in second):
+            if len(first) < len(second):
+                a, b, first, second = b, a, second, first
+            groups[a] = first + second
+            groups.pop(b, None)
+            for k in second:
+                owner[k] = a
+    return list(groups.values())
+
+
+def _sorted_stories(stories: Iterable[Story]) -> list[Story]:
+    """Newest lead first, then by key."""
+    return sorted(
+        stories, key=lambda s: (-(s.lead.date.timestamp() if s.lead.date else -math.inf), s.key)
+    )
 
 
 class StoryCache:
@@ -390,11 +483,12 @@ class StoryCache:
     Tokenising the titles is half the work at 100,000 articles; with a cache, a run after a
     few files changed re-reads only those (an article is looked up by id and re-tokenised when
     its search text or date differs). The grouping itself is redone: the folder's IDF moves
-    with every change. Forgets articles no longer asked about.
+    with every change (:class:`StoryBook` regroups only what changed). Forgets articles no
+    longer asked about.
     """
 
     def __init__(self) -> None:
-        self._docs: dict[str, tuple[str, float | None, _Doc]] = {}
+        self._docs: dict[str, _Doc] = {}
         self._intern: dict[str, str] = {}
 
     def __len__(self) -> int:
@@ -402,19 +496,42 @@ class StoryCache:
 
     def docs(self, articles: Sequence[Article]) -> list[_Doc]:
         """The matcher's record of each article, reused when it did not change."""
-        fresh: dict[str, tuple[str, float | None, _Doc]] = {}
-        out = []
+        fresh: dict[str, _Doc] = {}
         for article in articles:
-            day = article.date.timestamp() / 86400 if article.date else None
-            known = self._docs.get(article.id)
-            if known is not None and known[0] == article.search and known[1] == day:
-                doc = known[2]
+            doc = self._docs.get(article.id)
+            if doc is not None and _same_text(doc, article):
+                doc.article = article
             else:
                 doc = _doc(article, self._intern)
-            fresh[article.id] = (article.search, day, doc)
-            out.append(doc)
+            fresh[article.id] = doc
         self._docs = fresh
-        return out
+        return list(fresh.values())
+
+
+def _group(
+    docs: Sequence[_Doc], index: ArticleIndex | None, vectors: _Vectors
+) -> tuple[dict[Pair, float], set[Pair], list[Story]]:
+    """Group every article: the matched candidate pairs, the links, the stories."""
+    by_id = {d.article.id: d for d in docs}
+    edges = _link_edges(by_id, index)
+    matcher = _Matcher(vectors, edges)
+    matches: dict[Pair, float] = {}
+    linked = ((by_id[i], by_id[j]) for i, j in edges)
+    for first, second in chain(_candidates(docs, vectors), linked):
+        score = matcher.score(first, second)
+        if score is not None:
+            matches[_pair(first.article.id, second.article.id)] = score
+    groups = _cluster(matches.items(), by_id, matcher)
+    stories = [make_story(by_id[k].article for k in group) for group in groups]
+    return matches, edges, _sorted_stories(stories)
+
+
+def _stories(
+    articles: Sequence[Article], index: ArticleIndex | None, vectors: _Vectors | None = None
+) -> list[Story]:
+    """:func:`find_stories` with given weights (the tests' fresh run under a frozen IDF)."""
+    docs = StoryCache().docs(articles)
+    return _group(docs, index, vectors or _Vectors(docs))[2]
 
 
 def find_stories(
@@ -429,53 +546,266 @@ def find_stories(
     :class:`StoryCache`): the app asks again after every change.
     """
     docs = (cache if cache is not None else StoryCache()).docs(articles)
-    edges = _link_edges(articles, index)
-    matcher = _Matcher(articles, docs, edges)
-    # Scored as they come, not collected first: the matcher keeps the matches only.
-    for i, j in chain(_candidates(docs, matcher.vectors), edges):
-        matcher.score(i, j)
-    ranked = sorted((-score, i, j) for (i, j), score in matcher.matches.items())
-    # Best pairs first, and two groups join only if every pair across them matches (complete
-    # link): a chain "A like B like C" must not make A and C, two other stories, one.
-    owner = list(range(len(articles)))
-    groups: dict[int, list[int]] = {}
-    for _, i, j in ranked:
-        a, b = owner[i], owner[j]
-        if a == b:
-            continue
-        first, second = groups.get(a, [a]), groups.get(b, [b])
-        if all(matcher.score(x, y) is not None for x in first for y in second):
-            if len(first) < len(second):
-                a, b, first, second = b, a, second, first
-            groups[a] = first + second
-            groups.pop(b, None)
-            for k in second:
-                owner[k] = a
-    members = [[articles[k] for k in group] for group in groups.values()]
-    stories = [make_story(m) for m in members]
-    stories.sort(key=lambda s: (-(s.lead.date.timestamp() if s.lead.date else -math.inf), s.key))
-    return stories
+    return _group(docs, index, _Vectors(docs))[2]
+
+
+#: :class:`StoryBook` regroups the whole folder (new IDF weights) once the articles added,
+#: changed or removed since the last full regroup pass this share of the folder.
+DRIFT = 0.05
 
 
 class StoryBook:
     """The folder's stories, kept current as the index changes: the owner of the app's stories.
 
-    :meth:`update` is called with the index's articles after every change (in a worker: it
-    takes seconds at 100k); :meth:`story_of` answers which story an article belongs to.
+    :meth:`update` is called with the index's articles after every change (in a worker); the
+    first call groups the whole folder (seconds at 100k), later ones only what changed:
+
+    * an article is changed when its search text or date differ (a new object with the same
+      text only replaces the article in its story: the lead may move);
+    * the changed and added articles are scored against the articles of their window, pairs
+      whose related links appeared or went are scored again, and the removed ones leave;
+    * only the connected parts of the match graph that hold such an article are regrouped.
+
+    The IDF weights are those of the last full regroup (a token new since weighs as a token of
+    one title): the result is exactly that of a fresh run under those weights. Once the
+    articles changed since then pass :data:`DRIFT` of the folder, the next update regroups the
+    whole folder under new weights (exactly :func:`find_stories`).
+
+    :meth:`story_of` answers which story an article belongs to.
     """
 
     def __init__(self) -> None:
-        self._cache = StoryCache()
         self.stories: list[Story] = []
         self._by_id: dict[str, Story] = {}
+        self._docs: dict[str, _Doc] = {}
+        #: The dated docs by day: the window of a changed article is a slice of it.
+        self._order: list[_Doc] = []
+        self._intern: dict[str, str] = {}
+        self._vectors: _Vectors | None = None
+        self._index: ArticleIndex | None = None
+        #: The links (source, target) within the link window, and by source and by target.
+        self._links: set[Pair] = set()
+        self._out: dict[str, set[str]] = {}
+        self._in: dict[str, set[str]] = {}
+        #: The matched candidate pairs and their scores, and the match graph they make.
+        self._matches: dict[Pair, float] = {}
+        self._near: dict[str, set[str]] = {}
+        self._drift = 0
+        #: How many updates regrouped everything (the first, then each after drift).
+        self.full_runs = 0
 
     def update(self, articles: Sequence[Article], index: ArticleIndex | None = None) -> list[Story]:
-        """Regroup ``articles``; the new stories, newest lead first."""
-        stories = find_stories(articles, index, self._cache)
-        self._by_id = {a.id: story for story in stories for a in story.articles}
-        self.stories = stories
-        return stories
+        """Regroup ``articles`` (only what changed since the last call); the new stories,
+        newest lead first."""
+        seen: set[str] = set()
+        fresh: list[Article] = []
+        replaced: list[Article] = []
+        for article in articles:
+            seen.add(article.id)
+            doc = self._docs.get(article.id)
+            if doc is None or not _same_text(doc, article):
+                fresh.append(article)
+            elif doc.article is not article:
+                replaced.append(article)
+        known = len(seen) - sum(a.id not in self._docs for a in fresh)
+        gone = [i for i in self._docs if i not in seen] if known < len(self._docs) else []
+        drift = self._drift + len(fresh) + len(gone)
+        if (
+            self._vectors is None
+            or index is not self._index
+            or drift > DRIFT * max(len(self._docs), 1)
+        ):
+            self._full(articles, index)
+        elif fresh or gone or replaced:
+            self._drift = drift
+            self._step(fresh, replaced, gone, index)
+        return self.stories
 
     def story_of(self, article_id: str) -> Story | None:
         """The story ``article_id`` belongs to (None: a story of one)."""
         return self._by_id.get(article_id)
+
+    # --- the full regroup ---------------------------------------------------------------------
+
+    def _full(self, articles: Sequence[Article], index: ArticleIndex | None) -> None:
+        docs: dict[str, _Doc] = {}
+        for article in articles:
+            doc = self._docs.get(article.id)
+            if doc is not None and _same_text(doc, article):
+                doc.article = article
+            else:
+                doc = _doc(article, self._intern)
+            docs[article.id] = doc
+        self._docs = docs
+        self._intern = {t: t for doc in docs.values() for t in doc.title}
+        self._order = sorted((d for d in docs.values() if d.day is not None), key=_doc_day)
+        self._vectors = _Vectors(list(docs.values()))
+        self._index = index
+        self._matches, self._links, stories = _group(list(docs.values()), index, self._vectors)
+        self._out, self._in = {}, {}
+        for i, j in self._links:
+            self._out.setdefault(i, set()).add(j)
+            self._in.setdefault(j, set()).add(i)
+        self._near = {}
+        for i, j in self._matches:
+            self._near.setdefault(i, set()).add(j)
+            self._near.setdefault(j, set()).add(i)
+        self._drift = 0
+        self.full_runs += 1
+        self._publish(stories)
+
+    def _publish(self, stories: list[Story]) -> None:
+        self.stories = stories
+        self._by_id = {a.id: story for story in stories for a in story.articles}
+
+    # --- the incremental step -------------------------------------------------------------------
+
+    def _step(
+        self,
+        fresh: list[Article],
+        replaced: list[Article],
+        gone: list[str],
+        index: ArticleIndex | None,
+    ) -> None:
+        assert self._vectors is not None
+        vectors, docs = self._vectors, self._docs
+        touched: set[str] = set()  # whose part of the match graph is regrouped
+        relinked: set[Pair] = set()  # pairs whose links changed
+        # Where links may now resolve otherwise: around the articles that went, came or
+        # changed, and around the articles that own their URLs now.
+        around: list[float] = []
+        urls: list[str] = []
+        for article_id in gone + [a.id for a in fresh if a.id in docs]:
+            old = docs[article_id]
+            if old.day is not None:
+                around.append(old.day)
+            urls += old.article.urls
+            touched |= self._forget(article_id, relinked)
+        for article in replaced:
+            docs[article.id].article = article
+        added = []
+        for article in fresh:
+            doc = docs[article.id] = _doc(article, self._intern)
+            if doc.day is not None:
+                insort(self._order, doc, key=_doc_day)
+                around.append(doc.day)
+            urls += article.urls
+            added.append(doc)
+        if index is not None:
+            for url in urls:
+                owner = index.by_url(url)
+                day = docs[owner.id].day if owner is not None and owner.id in docs else None
+                if day is not None:
+                    around.append(day)
+            sources = {
+                d.article.id: d for day in around for d in self._window(day, LINK_WINDOW_DAYS)
+            }
+            sources.update((d.article.id, d) for d in added)
+            for source, doc in sources.items():
+                targets = _targets(doc, docs, index) if doc.article.related else set()
+                before = self._out.get(source, set())
+                for target in targets - before:
+                    self._link(source, target)
+                    relinked.add(_pair(source, target))
+                for target in before - targets:
+                    self._unlink(source, target)
+                    relinked.add(_pair(source, target))
+        matcher = _Matcher(vectors, self._links)
+        # Pairs whose links changed: scored again (a link may make or unmake a candidate).
+        for i, j in relinked:
+            if i in docs and j in docs:
+                first, second = docs[i], docs[j]
+                linked = (i, j) in self._links or (j, i) in self._links
+                if linked or _is_candidate(vectors, first, second):
+                    self._set(first, second, matcher.score(first, second))
+                else:
+                    self._set(first, second, None)
+                touched |= {i, j}
+        for doc in added:
+            touched.add(doc.article.id)
+            if doc.day is not None:
+                for other in self._window(doc.day, IDENTICAL_WINDOW_DAYS):
+                    if other is not doc and _is_candidate(vectors, doc, other):
+                        self._set(doc, other, matcher.score(doc, other))
+        # The parts of the match graph that hold a touched article, regrouped.
+        part: set[str] = set()
+        todo = [i for i in touched if i in docs]
+        while todo:
+            i = todo.pop()
+            if i not in part:
+                part.add(i)
+                todo.extend(self._near.get(i, ()))
+        # The old stories of those parts (and of the removed articles) are regrouped.
+        stale = {self._by_id[i].key for i in chain(part, touched) if i in self._by_id}
+        changed = {self._by_id[a.id].key for a in replaced if a.id in self._by_id}
+        kept = [s for s in self.stories if s.key not in stale]
+        matches = ((p, s) for p, s in self._matches.items() if p[0] in part)
+        regrouped = [
+            make_story(docs[k].article for k in group) for group in _cluster(matches, docs, matcher)
+        ]
+        renewed = [
+            make_story(docs[a.id].article for a in s.articles) if s.key in changed else s
+            for s in kept
+        ]
+        self._publish(_sorted_stories(renewed + regrouped))
+
+    def _forget(self, article_id: str, relinked: set[Pair]) -> set[str]:
+        """Drop an article, its links and its matches; the ids it was matched with."""
+        doc = self._docs.pop(article_id)
+        if doc.day is not None:
+            k = bisect_left(self._order, doc.day, key=_doc_day)
+            while self._order[k] is not doc:
+                k += 1
+            del self._order[k]
+        for target in list(self._out.get(article_id, ())):
+            self._unlink(article_id, target)
+            relinked.add(_pair(article_id, target))
+        for source in list(self._in.get(article_id, ())):
+            self._unlink(source, article_id)
+            relinked.add(_pair(source, article_id))
+        near = self._near.pop(article_id, set())
+        for other in near:
+            self._matches.pop(_pair(article_id, other), None)
+            others = self._near[other]
+            others.discard(article_id)
+            if not others:
+                del self._near[other]
+        return near | {article_id}
+
+    def _link(self, source: str, target: str) -> None:
+        self._links.add((source, target))
+        self._out.setdefault(source, set()).add(target)
+        self._in.setdefault(target, set()).add(source)
+
+    def _unlink(self, source: str, target: str) -> None:
+        self._links.discard((source, target))
+        for table, key, value in ((self._out, source, target), (self._in, target, source)):
+            values = table.get(key)
+            if values is not None:
+                values.discard(value)
+                if not values:
+                    del table[key]
+
+    def _set(self, first: _Doc, second: _Doc, score: float | None) -> None:
+        """Record whether a candidate pair matches."""
+        i, j = first.article.id, second.article.id
+        key = _pair(i, j)
+        if score is not None:
+            self._matches[key] = score
+            self._near.setdefault(i, set()).add(j)
+            self._near.setdefault(j, set()).add(i)
+        elif self._matches.pop(key, None) is not None:
+            for a, b in ((i, j), (j, i)):
+                self._near[a].discard(b)
+                if not self._near[a]:
+                    del self._near[a]
+
+    def _window(self, day: float, days: float) -> list[_Doc]:
+        """The dated articles within ``days`` of ``day``."""
+        lo = bisect_left(self._order, day - days, key=_doc_day)
+        hi = bisect_right(self._order, day + days, key=_doc_day)
+        return self._order[lo:hi]
+
+
+def _doc_day(doc: _Doc) -> float:
+    return doc.day if doc.day is not None else -math.inf
