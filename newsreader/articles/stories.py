@@ -35,7 +35,7 @@ import hashlib
 import math
 import re
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from urllib.parse import urlsplit
@@ -258,6 +258,17 @@ def _same_text(doc: _Doc, article: Article) -> bool:
     )
 
 
+class _Weights(dict[str, float]):
+    """Squared IDF weights by token; a token not counted weighs as a token of one title."""
+
+    def __init__(self, weights: dict[str, float], unseen: float) -> None:
+        super().__init__(weights)
+        self.unseen = unseen
+
+    def __missing__(self, token: str) -> float:
+        return self.unseen
+
+
 class _Vectors:
     """IDF weights of a folder's title tokens, and the weighted cosine of two titles.
 
@@ -272,28 +283,25 @@ class _Vectors:
                 df[token] = df.get(token, 0) + 1
         n = len(docs) + 1
         # Squared weights: the cosine only ever uses those.
-        self.weight = {t: math.log(n / c) ** 2 for t, c in df.items()}
-        self.unseen = math.log(n) ** 2
-
-    def of(self, token: str) -> float:
-        """The squared IDF weight of a token."""
-        return self.weight.get(token, self.unseen)
+        weights = {t: math.log(n / c) ** 2 for t, c in df.items()}
+        self.weight = _Weights(weights, math.log(n) ** 2)
+        self._of = self.weight.__getitem__
 
     def norm(self, doc: _Doc) -> float:
         """The length of a title's IDF vector."""
-        return math.sqrt(sum(map(self.of, doc.title)))
+        return math.sqrt(sum(map(self._of, doc.title)))
 
     def cosine(self, first: _Doc, second: _Doc) -> float:
         """Cosine similarity of two titles' token sets, each token weighted by its IDF."""
         norms = self.norm(first) * self.norm(second)
         if not norms:
             return 0.0
-        other = second.title
-        return sum(self.of(t) for t in first.title if t in other) / norms
+        weight, other = self.weight, second.title
+        return sum(weight[t] for t in first.title if t in other) / norms
 
     def block(self, doc: _Doc) -> list[str]:
         """The title's rarest tokens: an article is looked up by those."""
-        return sorted(doc.title, key=self.of, reverse=True)[:BLOCK_TOKENS]
+        return sorted(doc.title, key=self._of, reverse=True)[:BLOCK_TOKENS]
 
 
 def _blocked_together(vectors: _Vectors, first: _Doc, second: _Doc) -> bool:
@@ -326,36 +334,36 @@ def _pair(first: str, second: str) -> Pair:
     return (first, second) if first < second else (second, first)
 
 
-def _linkable(first: _Doc, second: _Doc) -> bool:
-    """Whether a link between two articles can count: both dated, within the link window (a
-    pair further apart is never one story, linked or not)."""
-    if first.day is None or second.day is None:
+def _linkable(first: float | None, second: float | None) -> bool:
+    """Whether a link between articles of these days can count: both dated, within the link
+    window (a pair further apart is never one story, linked or not)."""
+    if first is None or second is None:
         return False
-    return abs(first.day - second.day) <= LINK_WINDOW_DAYS
+    return abs(first - second) <= LINK_WINDOW_DAYS
 
 
-def _targets(doc: _Doc, docs: dict[str, _Doc], index: ArticleIndex) -> set[str]:
-    """The ids of the articles ``doc``'s related entries name, within the link window."""
+def _targets(article: Article, articles: Mapping[str, Article], index: ArticleIndex) -> set[str]:
+    """The ids of the articles ``article``'s related entries name, within the link window."""
     out = set()
-    source = doc.article.id
-    for link in doc.article.related:
-        target = index.resolve_link(link, source)
-        other = docs.get(target.id) if target is not None else None
-        if other is not None and other is not doc and _linkable(doc, other):
-            out.add(other.article.id)
+    day = _day(article)
+    for link in article.related:
+        target = index.resolve_link(link, article.id)
+        other = articles.get(target.id) if target is not None else None
+        if other is not None and other.id != article.id and _linkable(day, _day(other)):
+            out.add(other.id)
     return out
 
 
-def _link_edges(docs: dict[str, _Doc], index: ArticleIndex | None) -> set[Pair]:
+def _link_edges(articles: Mapping[str, Article], index: ArticleIndex | None) -> set[Pair]:
     """Directed (source id, target id) of related entries that name another article (within
     the link window: see :func:`_linkable`)."""
     if index is None:
         return set()
     return {
         (source, target)
-        for source, doc in docs.items()
-        if doc.article.related
-        for target in _targets(doc, docs, index)
+        for source, article in articles.items()
+        if article.related
+        for target in _targets(article, articles, index)
     }
 
 
@@ -420,17 +428,16 @@ def _candidates(docs: Sequence[_Doc], vectors: _Vectors) -> Iterable[tuple[_Doc,
     for doc in dated:
         day = doc.day or 0.0
         block = vectors.block(doc)
-        shared: dict[int, tuple[_Doc, int]] = {}
+        shared: dict[_Doc, int] = {}
         for token in block:
             posting = postings.setdefault(token, [])
             for k in range(len(posting) - 1, -1, -1):
                 other = posting[k]
                 if day - (other.day or 0.0) > WINDOW_DAYS:
                     break
-                _, count = shared.get(id(other), (other, 0))
-                shared[id(other)] = (other, count + 1)
+                shared[other] = shared.get(other, 0) + 1
             posting.append(doc)
-        for other, count in shared.values():
+        for other, count in shared.items():
             if count >= max(1, min(2, len(doc.title), len(other.title))):
                 yield other, doc
     # Identical titles: the matcher applies the wider window.
@@ -513,7 +520,7 @@ def _group(
 ) -> tuple[dict[Pair, float], set[Pair], list[Story]]:
     """Group every article: the matched candidate pairs, the links, the stories."""
     by_id = {d.article.id: d for d in docs}
-    edges = _link_edges(by_id, index)
+    edges = _link_edges({i: d.article for i, d in by_id.items()}, index)
     matcher = _Matcher(vectors, edges)
     matches: dict[Pair, float] = {}
     linked = ((by_id[i], by_id[j]) for i, j in edges)
@@ -554,6 +561,20 @@ def find_stories(
 DRIFT = 0.05
 
 
+class _Docs(dict[str, _Doc]):
+    """The matcher's records of a book's articles, made when first asked for (an update
+    tokenises only the titles it looks at: the book keeps no tokens between updates)."""
+
+    def __init__(self, articles: Mapping[str, Article]) -> None:
+        super().__init__()
+        self._articles = articles
+        self._intern: dict[str, str] = {}
+
+    def __missing__(self, article_id: str) -> _Doc:
+        doc = self[article_id] = _doc(self._articles[article_id], self._intern)
+        return doc
+
+
 class StoryBook:
     """The folder's stories, kept current as the index changes: the owner of the app's stories.
 
@@ -562,14 +583,23 @@ class StoryBook:
 
     * an article is changed when its search text or date differ (a new object with the same
       text only replaces the article in its story: the lead may move);
-    * the changed and added articles are scored against the articles of their window, pairs
-      whose related links appeared or went are scored again, and the removed ones leave;
+    * the changed and added articles are scored against the articles of their window, the
+      links around them are resolved again (pairs whose links came or went are scored again),
+      and the removed ones leave with their matches;
     * only the connected parts of the match graph that hold such an article are regrouped.
 
     The IDF weights are those of the last full regroup (a token new since weighs as a token of
     one title): the result is exactly that of a fresh run under those weights. Once the
-    articles changed since then pass :data:`DRIFT` of the folder, the next update regroups the
-    whole folder under new weights (exactly :func:`find_stories`).
+    articles added, changed or removed since then pass :data:`DRIFT` of the folder, the next
+    update regroups the whole folder under new weights (exactly :func:`find_stories`). A new
+    ``index`` object also regroups everything.
+
+    One corner is left to the next full regroup: a related entry of an unchanged article that
+    names a URL two files share, when the other file (dated more than the link window away)
+    takes the URL over.
+
+    Kept between updates: the articles last seen (by id and by day), the weights, the links
+    and the matched pairs; no tokens (an update re-reads the titles it looks at, a few hundred).
 
     :meth:`story_of` answers which story an article belongs to.
     """
@@ -577,10 +607,9 @@ class StoryBook:
     def __init__(self) -> None:
         self.stories: list[Story] = []
         self._by_id: dict[str, Story] = {}
-        self._docs: dict[str, _Doc] = {}
-        #: The dated docs by day: the window of a changed article is a slice of it.
-        self._order: list[_Doc] = []
-        self._intern: dict[str, str] = {}
+        #: The articles last seen, by id, and the dated ones by day (a window is a slice).
+        self._articles: dict[str, Article] = {}
+        self._order: list[Article] = []
         self._vectors: _Vectors | None = None
         self._index: ArticleIndex | None = None
         #: The links (source, target) within the link window, and by source and by target.
@@ -597,24 +626,22 @@ class StoryBook:
     def update(self, articles: Sequence[Article], index: ArticleIndex | None = None) -> list[Story]:
         """Regroup ``articles`` (only what changed since the last call); the new stories,
         newest lead first."""
-        seen: set[str] = set()
+        known = self._articles
+        # Only a new object may be a change: the same snapshot as last time is skipped.
+        new = [a for a in articles if known.get(a.id) is not a]
         fresh: list[Article] = []
         replaced: list[Article] = []
-        for article in articles:
-            seen.add(article.id)
-            doc = self._docs.get(article.id)
-            if doc is None or not _same_text(doc, article):
-                fresh.append(article)
-            elif doc.article is not article:
-                replaced.append(article)
-        known = len(seen) - sum(a.id not in self._docs for a in fresh)
-        gone = [i for i in self._docs if i not in seen] if known < len(self._docs) else []
+        for article in new:
+            old = known.get(article.id)
+            same = old is not None and (old.search, old.date) == (article.search, article.date)
+            (replaced if same else fresh).append(article)
+        kept = len(articles) - sum(a.id not in known for a in fresh)
+        gone: list[str] = []
+        if kept < len(known):
+            seen = {a.id for a in articles}
+            gone = [i for i in known if i not in seen]
         drift = self._drift + len(fresh) + len(gone)
-        if (
-            self._vectors is None
-            or index is not self._index
-            or drift > DRIFT * max(len(self._docs), 1)
-        ):
+        if self._vectors is None or index is not self._index or drift > DRIFT * max(len(known), 1):
             self._full(articles, index)
         elif fresh or gone or replaced:
             self._drift = drift
@@ -628,20 +655,13 @@ class StoryBook:
     # --- the full regroup ---------------------------------------------------------------------
 
     def _full(self, articles: Sequence[Article], index: ArticleIndex | None) -> None:
-        docs: dict[str, _Doc] = {}
-        for article in articles:
-            doc = self._docs.get(article.id)
-            if doc is not None and _same_text(doc, article):
-                doc.article = article
-            else:
-                doc = _doc(article, self._intern)
-            docs[article.id] = doc
-        self._docs = docs
-        self._intern = {t: t for doc in docs.values() for t in doc.title}
-        self._order = sorted((d for d in docs.values() if d.day is not None), key=_doc_day)
-        self._vectors = _Vectors(list(docs.values()))
+        self._articles = {a.id: a for a in articles}
+        self._order = sorted((a for a in articles if a.date is not None), key=_article_day)
+        docs = _Docs(self._articles)
+        listed = [docs[a.id] for a in articles]
+        self._vectors = _Vectors(listed)
         self._index = index
-        self._matches, self._links, stories = _group(list(docs.values()), index, self._vectors)
+        self._matches, self._links, stories = _group(listed, index, self._vectors)
         self._out, self._in = {}, {}
         for i, j in self._links:
             self._out.setdefault(i, set()).add(j)
@@ -668,41 +688,38 @@ class StoryBook:
         index: ArticleIndex | None,
     ) -> None:
         assert self._vectors is not None
-        vectors, docs = self._vectors, self._docs
+        vectors, articles = self._vectors, self._articles
+        docs = _Docs(articles)
         touched: set[str] = set()  # whose part of the match graph is regrouped
         relinked: set[Pair] = set()  # pairs whose links changed
         # Where links may now resolve otherwise: around the articles that went, came or
         # changed, and around the articles that own their URLs now.
-        around: list[float] = []
+        around: list[float | None] = []
         urls: list[str] = []
-        for article_id in gone + [a.id for a in fresh if a.id in docs]:
-            old = docs[article_id]
-            if old.day is not None:
-                around.append(old.day)
-            urls += old.article.urls
-            touched |= self._forget(article_id, relinked)
+        for article_id in gone + [a.id for a in fresh if a.id in articles]:
+            old = articles[article_id]
+            around.append(_day(old))
+            urls += old.urls
+            touched |= self._forget(old, relinked)
         for article in replaced:
-            docs[article.id].article = article
-        added = []
+            if article.date is not None:
+                self._order[self._position(articles[article.id])] = article
+            articles[article.id] = article
         for article in fresh:
-            doc = docs[article.id] = _doc(article, self._intern)
-            if doc.day is not None:
-                insort(self._order, doc, key=_doc_day)
-                around.append(doc.day)
+            articles[article.id] = article
+            if article.date is not None:
+                insort(self._order, article, key=_article_day)
+            around.append(_day(article))
             urls += article.urls
-            added.append(doc)
         if index is not None:
             for url in urls:
                 owner = index.by_url(url)
-                day = docs[owner.id].day if owner is not None and owner.id in docs else None
-                if day is not None:
-                    around.append(day)
-            sources = {
-                d.article.id: d for day in around for d in self._window(day, LINK_WINDOW_DAYS)
-            }
-            sources.update((d.article.id, d) for d in added)
-            for source, doc in sources.items():
-                targets = _targets(doc, docs, index) if doc.article.related else set()
+                if owner is not None and owner.id in articles:
+                    around.append(_day(articles[owner.id]))
+            sources = {a.id: a for day in around for a in self._window(day, LINK_WINDOW_DAYS)}
+            sources.update((a.id, a) for a in fresh)
+            for source, article in sources.items():
+                targets = _targets(article, articles, index) if article.related else set()
                 before = self._out.get(source, set())
                 for target in targets - before:
                     self._link(source, target)
@@ -713,23 +730,23 @@ class StoryBook:
         matcher = _Matcher(vectors, self._links)
         # Pairs whose links changed: scored again (a link may make or unmake a candidate).
         for i, j in relinked:
-            if i in docs and j in docs:
+            if i in articles and j in articles:
                 first, second = docs[i], docs[j]
                 linked = (i, j) in self._links or (j, i) in self._links
                 if linked or _is_candidate(vectors, first, second):
-                    self._set(first, second, matcher.score(first, second))
+                    self._set(i, j, matcher.score(first, second))
                 else:
-                    self._set(first, second, None)
+                    self._set(i, j, None)
                 touched |= {i, j}
-        for doc in added:
-            touched.add(doc.article.id)
-            if doc.day is not None:
-                for other in self._window(doc.day, IDENTICAL_WINDOW_DAYS):
-                    if other is not doc and _is_candidate(vectors, doc, other):
-                        self._set(doc, other, matcher.score(doc, other))
+        for article in fresh:
+            touched.add(article.id)
+            doc = docs[article.id]
+            for other in self._window(doc.day, IDENTICAL_WINDOW_DAYS):
+                if other is not article and _is_candidate(vectors, doc, docs[other.id]):
+                    self._set(article.id, other.id, matcher.score(doc, docs[other.id]))
         # The parts of the match graph that hold a touched article, regrouped.
         part: set[str] = set()
-        todo = [i for i in touched if i in docs]
+        todo = [i for i in touched if i in articles]
         while todo:
             i = todo.pop()
             if i not in part:
@@ -741,22 +758,19 @@ class StoryBook:
         kept = [s for s in self.stories if s.key not in stale]
         matches = ((p, s) for p, s in self._matches.items() if p[0] in part)
         regrouped = [
-            make_story(docs[k].article for k in group) for group in _cluster(matches, docs, matcher)
+            make_story(articles[k] for k in group) for group in _cluster(matches, docs, matcher)
         ]
         renewed = [
-            make_story(docs[a.id].article for a in s.articles) if s.key in changed else s
-            for s in kept
+            make_story(articles[a.id] for a in s.articles) if s.key in changed else s for s in kept
         ]
         self._publish(_sorted_stories(renewed + regrouped))
 
-    def _forget(self, article_id: str, relinked: set[Pair]) -> set[str]:
+    def _forget(self, article: Article, relinked: set[Pair]) -> set[str]:
         """Drop an article, its links and its matches; the ids it was matched with."""
-        doc = self._docs.pop(article_id)
-        if doc.day is not None:
-            k = bisect_left(self._order, doc.day, key=_doc_day)
-            while self._order[k] is not doc:
-                k += 1
-            del self._order[k]
+        article_id = article.id
+        del self._articles[article_id]
+        if article.date is not None:
+            del self._order[self._position(article)]
         for target in list(self._out.get(article_id, ())):
             self._unlink(article_id, target)
             relinked.add(_pair(article_id, target))
@@ -772,6 +786,13 @@ class StoryBook:
                 del self._near[other]
         return near | {article_id}
 
+    def _position(self, article: Article) -> int:
+        """Where a dated article the book knows is in its order by day."""
+        k = bisect_left(self._order, _article_day(article), key=_article_day)
+        while self._order[k] is not article:
+            k += 1
+        return k
+
     def _link(self, source: str, target: str) -> None:
         self._links.add((source, target))
         self._out.setdefault(source, set()).add(target)
@@ -786,9 +807,8 @@ class StoryBook:
                 if not values:
                     del table[key]
 
-    def _set(self, first: _Doc, second: _Doc, score: float | None) -> None:
+    def _set(self, i: str, j: str, score: float | None) -> None:
         """Record whether a candidate pair matches."""
-        i, j = first.article.id, second.article.id
         key = _pair(i, j)
         if score is not None:
             self._matches[key] = score
@@ -800,12 +820,14 @@ class StoryBook:
                 if not self._near[a]:
                     del self._near[a]
 
-    def _window(self, day: float, days: float) -> list[_Doc]:
-        """The dated articles within ``days`` of ``day``."""
-        lo = bisect_left(self._order, day - days, key=_doc_day)
-        hi = bisect_right(self._order, day + days, key=_doc_day)
+    def _window(self, day: float | None, days: float) -> list[Article]:
+        """The dated articles within ``days`` of ``day`` (none for no day)."""
+        if day is None:
+            return []
+        lo = bisect_left(self._order, day - days, key=_article_day)
+        hi = bisect_right(self._order, day + days, key=_article_day)
         return self._order[lo:hi]
 
 
-def _doc_day(doc: _Doc) -> float:
-    return doc.day if doc.day is not None else -math.inf
+def _article_day(article: Article) -> float:
+    return article.date.timestamp() / 86400 if article.date else -math.inf
