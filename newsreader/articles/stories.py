@@ -581,8 +581,8 @@ class StoryBook:
     :meth:`update` is called with the index's articles after every change (in a worker); the
     first call groups the whole folder (seconds at 100k), later ones only what changed:
 
-    * an article is changed when its search text or date differ (a new object with the same
-      text only replaces the article in its story: the lead may move);
+    * an article is changed when its search text, date, URLs or related entries differ (a new
+      object that reads alike only replaces the article in its story: the lead may move);
     * the changed and added articles are scored against the articles of their window, the
       links around them are resolved again (pairs whose links came or went are scored again),
       and the removed ones leave with their matches;
@@ -633,7 +633,7 @@ class StoryBook:
         replaced: list[Article] = []
         for article in new:
             old = known.get(article.id)
-            same = old is not None and (old.search, old.date) == (article.search, article.date)
+            same = old is not None and _same_reading(old, article)
             (replaced if same else fresh).append(article)
         kept = len(articles) - sum(a.id not in known for a in fresh)
         gone: list[str] = []
@@ -827,6 +827,17 @@ class StoryBook:
         lo = bisect_left(self._order, day - days, key=_article_day)
         hi = bisect_right(self._order, day + days, key=_article_day)
         return self._order[lo:hi]
+
+
+def _same_reading(old: Article, new: Article) -> bool:
+    """Whether the matcher reads two snapshots of an article alike: the same search text,
+    date, URLs and related entries (a new ``published`` flag or quality only moves the lead)."""
+    return (old.search, old.date, old.related, old.urls) == (
+        new.search,
+        new.date,
+        new.related,
+        new.urls,
+    )
 
 
 def _article_day(article: Article) -> float:
