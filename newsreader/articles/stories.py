@@ -21,7 +21,15 @@ generally available".
 
 Candidates are found by blocking, not by comparing all pairs: each article is looked up by its
 rarest title tokens in an inverted index walked in date order, so only articles sharing rare
-tokens within the time window are scored (100,000 articles in a few seconds).
+tokens within the time window are scored (100,000 articles in a few seconds). Whether a pair
+is a candidate is a property of the pair alone (shared rare tokens within the window, an
+identical title within the wider window, a link within the link window), and ties are broken
+by id: the stories do not depend on the order of the articles. That is what lets
+:class:`StoryBook` regroup only the part of a folder a change touches.
+
+Measured against the sample generator's planned clusters (``python -m
+benchmarks.stories_bench``): pairwise precision 1.0 / recall 1.0 at 10,000 files, 0.985 / 1.0
+at 100,000 (the pairs left are chance repeats of the generator's four fixed CJK headlines).
 
 Each story has a lead (:data:`LEAD_RULE`): published first, then highest quality, then an
 original over a syndicated copy, then earliest, then by id.
