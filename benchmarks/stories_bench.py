@@ -73,7 +73,7 @@ def measure(name: str, edits: int) -> None:
     tracemalloc.stop()
     n = len(articles)
     print(f"{name}: {n} articles, {len(stories)} stories, {len(truth)} planned clusters")
-    print(f"  precision {precision:.3f}  recall {recall:.3f}")
+    print(f"  precision {precision:.4f}  recall {recall:.4f}")
     print(f"  find_stories {seconds:.2f} s, peak traced memory {peak / 2**20:.0f} MiB")
     print(f"  (the index's URL map, built before: {url_map:.2f} s)")
 

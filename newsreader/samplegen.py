@@ -35,7 +35,7 @@ _T = TypeVar("_T")
 
 DEFAULT_SEED = 7
 #: Bumped whenever the same seed gives other files (kept corpora are then regenerated).
-VERSION = 2
+VERSION = 3
 ARCHIVE_DIR = "archive"
 
 # --- vocabularies (invented) -------------------------------------------------------------------
@@ -272,6 +272,12 @@ class _Generator:
             slots["obj"] = self._named(slots["obj"])
         return template.format(**slots)
 
+    def _cjk_title(self) -> str:
+        """A CJK headline, naming its product (four fixed headlines would repeat within days)."""
+        headline = self.pick(_CJK_TITLES)
+        choice = self.details.choice
+        return f"{choice(_NAME_HEADS)}{choice(_NAME_TAILS)} {headline}"
+
     def _named(self, obj: str) -> str:
         """The object with a product name from the details stream."""
         choice = self.details.choice
@@ -306,7 +312,7 @@ class _Generator:
         """A headline from one of several patterns, a few with non-ASCII characters."""
         roll = self.chance()
         if roll < 0.004:
-            return self.pick(_CJK_TITLES)
+            return self._cjk_title()
         if roll < 0.008:
             return self._fill(self.pick(_EMOJI_TITLES), named=True)
         if roll < 0.10:
@@ -402,8 +408,8 @@ class _Generator:
         if len(plans) < 50 or len(free) < 2:
             return
         first, second = self.rng.sample(free, 2)
-        if not any(p.title in _CJK_TITLES for p in plans):
-            first.title = self.pick(_CJK_TITLES)
+        if not any(p.title.endswith(_CJK_TITLES) for p in plans):
+            first.title = self._cjk_title()
         if not any(_has_emoji(p.title) for p in plans):
             second.title = self._fill(self.pick(_EMOJI_TITLES), named=True)
 
