@@ -23,6 +23,7 @@ from newsreader.articles.model import SEARCH_SEPARATOR, Article, FileStamp, Rela
 from newsreader.articles.stories import (
     DRIFT,
     LEAD_RULE,
+    STEP_LIMIT,
     Story,
     StoryBook,
     StoryCache,
@@ -570,6 +571,18 @@ def test_the_book_regroups_everything_after_drift(small_folder: list[Article]) -
         apply(index, 0, ids.index(ids[n * 7 % len(ids)]), 0, n)
         book.update(index.articles, index)
     # Past the drift: the whole folder regrouped under new weights, as a fresh run does.
+    assert book.full_runs == 2
+    assert shape(book.stories) == shape(find_stories(index.articles, index))
+
+
+def test_the_book_regroups_everything_after_a_large_batch(small_folder: list[Article]) -> None:
+    index = indexed(small_folder)
+    book = StoryBook()
+    book.update(index.articles, index)
+    ids = sorted(a.id for a in index.articles)
+    for n in range(int(STEP_LIMIT * len(ids)) + 11):
+        apply(index, 3, n * 5, 0, n)  # removed, all in one update
+    book.update(index.articles, index)
     assert book.full_runs == 2
     assert shape(book.stories) == shape(find_stories(index.articles, index))
 

@@ -568,6 +568,10 @@ def find_stories(
 #: :class:`StoryBook` regroups the whole folder (new IDF weights) once the articles added,
 #: changed or removed since the last full regroup pass this share of the folder.
 DRIFT = 0.05
+#: One update that adds, changes or removes more than this share of the folder regroups it
+#: all: each changed article is scored against its window, and past about 1% of the folder
+#: that costs more than a full regroup.
+STEP_LIMIT = 0.01
 
 
 class _Docs(dict[str, _Doc]):
@@ -600,8 +604,9 @@ class StoryBook:
     The IDF weights are those of the last full regroup (a token new since weighs as a token of
     one title): the result is exactly that of a fresh run under those weights. Once the
     articles added, changed or removed since then pass :data:`DRIFT` of the folder, the next
-    update regroups the whole folder under new weights (exactly :func:`find_stories`). A new
-    ``index`` object also regroups everything.
+    update regroups the whole folder under new weights (exactly :func:`find_stories`). So does
+    one update that changes more than :data:`STEP_LIMIT` of the folder at once (cheaper), and
+    a new ``index`` object.
 
     One corner is left to the next full regroup: a related entry of an unchanged article that
     names a URL two files share, when the other file (dated more than the link window away)
@@ -649,8 +654,14 @@ class StoryBook:
         if kept < len(known):
             seen = {a.id for a in articles}
             gone = [i for i in known if i not in seen]
-        drift = self._drift + len(fresh) + len(gone)
-        if self._vectors is None or index is not self._index or drift > DRIFT * max(len(known), 1):
+        batch = len(fresh) + len(gone)
+        drift = self._drift + batch
+        if (
+            self._vectors is None
+            or index is not self._index
+            or drift > DRIFT * max(len(known), 1)
+            or batch > max(STEP_LIMIT * len(known), 10)
+        ):
             self._full(articles, index)
         elif fresh or gone or replaced:
             self._drift = drift
