@@ -35,17 +35,18 @@ CLI = [sys.executable, "-m", "newsreader"]
 
 
 def corpus(name: str) -> Path:
-    """The generated corpus of that size (generated once, then reused)."""
+    """The generated corpus of that size (generated once per generator version, then reused)."""
+    from newsreader.samplegen import VERSION, generate_corpus
+
     folder = CORPORA / name
     done = folder / ".complete"
-    if not done.exists():
-        from newsreader.samplegen import generate_corpus
-
+    stamp = f"generator {VERSION}"
+    if not done.exists() or done.read_text() != stamp:
         print(f"generating the {name} corpus (once)…", file=sys.stderr, flush=True)
         if folder.exists():
             shutil.rmtree(folder)
         generate_corpus(folder, SIZES[name], seed=2026)
-        done.write_text("ok")
+        done.write_text(stamp)
     return folder
 
 

@@ -34,6 +34,8 @@ from typing import TypeVar
 _T = TypeVar("_T")
 
 DEFAULT_SEED = 7
+#: Bumped whenever the same seed gives other files (kept corpora are then regenerated).
+VERSION = 3
 ARCHIVE_DIR = "archive"
 
 # --- vocabularies (invented) -------------------------------------------------------------------
@@ -49,6 +51,18 @@ _ORGS = (
 _VERBS = (
     "launches", "unveils", "expands", "rethinks", "open-sources", "tests", "doubles down on",
     "pauses", "acquires", "delays", "ships", "previews", "scales back", "bets on", "retires",
+)  # fmt: skip
+#: Product names (head + tail): a headline names the product, so that two unrelated events
+#: rarely share a headline (the 11,000 "{org} {verb} {obj}" combinations alone repeat within days
+#: at 100,000 files, and a same-story matcher cannot tell those chance repeats apart).
+_NAME_HEADS = (
+    "Tess", "Mira", "Vola", "Kest", "Orin", "Pax", "Lumo", "Nera", "Sable", "Quor", "Fenn",
+    "Ivo", "Cora", "Dax", "Ember", "Juno", "Kairo", "Lyra", "Mako", "Nova", "Oxa", "Pike", "Rune",
+    "Sora", "Talo", "Vex", "Wisp", "Yara", "Zel", "Brio", "Calder", "Delta", "Elsin", "Garo",
+)  # fmt: skip
+_NAME_TAILS = (
+    "", "ra", "lin", "wave", "core", "ix", "ora", "ion", "dex", "flow", "mark", "nest", "path",
+    "stone", "vale", "grid", "loop", "bit", "sense", "forge", "line", "scope", "kit", "wing",
 )  # fmt: skip
 _VERB_SWAPS = {
     "launches": "unveils",
@@ -202,6 +216,10 @@ class _Generator:
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
+        # The details that tell one event from another (product names) come from a second
+        # stream, so adding them left every other draw of a corpus (dates, providers, files)
+        # where it was.
+        self.details = random.Random(seed * 1_000_003 + 17)
         # Bound once: the generator draws millions of numbers for a large corpus.
         self._random = self.rng.random
         self.providers = self._make_providers()
@@ -240,13 +258,36 @@ class _Generator:
         """An int in [low, high], both ends included."""
         return low + int(self._random() * (high - low + 1))
 
-    def _fill(self, template: str) -> str:
-        """Fill the ``{org}``/``{place}``/... slots of a template (only those it uses)."""
+    def _fill(self, template: str, named: bool = False) -> str:
+        """Fill the ``{org}``/``{place}``/... slots of a template (only those it uses).
+
+        ``named``: the object is a named product ("an edge inference platform" becomes "Tessra
+        edge inference platform"), as a headline names it.
+        """
         pick = self.pick
         slots = {name: pick(options) for name, options in _SLOTS if "{" + name in template}
         if "{org2" in template:
             slots["org2"] = pick([o for o in _ORGS if o != slots["org"]])
+        if named and "obj" in slots:
+            slots["obj"] = self._named(slots["obj"])
         return template.format(**slots)
+
+    def _cjk_title(self) -> str:
+        """A CJK headline, naming its product (four fixed headlines would repeat within days)."""
+        headline = self.pick(_CJK_TITLES)
+        choice = self.details.choice
+        return f"{choice(_NAME_HEADS)}{choice(_NAME_TAILS)} {headline}"
+
+    def _named(self, obj: str) -> str:
+        """The object with a product name from the details stream."""
+        choice = self.details.choice
+        name = choice(_NAME_HEADS) + choice(_NAME_TAILS)
+        article, _, rest = obj.partition(" ")
+        if article in ("a", "an"):
+            return f"{name} {rest}"
+        if article == "its":
+            return f"its {name} {rest}"
+        return f"{name} {obj}"
 
     def _sentence(self) -> str:
         """One excerpt sentence, sometimes with quotes, entities or non-breaking spaces."""
@@ -271,9 +312,9 @@ class _Generator:
         """A headline from one of several patterns, a few with non-ASCII characters."""
         roll = self.chance()
         if roll < 0.004:
-            return self.pick(_CJK_TITLES)
+            return self._cjk_title()
         if roll < 0.008:
-            return self._fill(self.pick(_EMOJI_TITLES))
+            return self._fill(self.pick(_EMOJI_TITLES), named=True)
         if roll < 0.10:
             pattern = "{org} {verb} {obj}, calls it ‘{quote}’"
         elif roll < 0.16:
@@ -288,7 +329,7 @@ class _Generator:
             pattern = '{org} calls {obj} "{quote}"'
         else:
             pattern = "{org} {verb} {obj}"
-        text = self._fill(pattern)
+        text = self._fill(pattern, named=True)
         return text[0].upper() + text[1:]
 
     def excerpt(self, low: int = 140, high: int = 420) -> str:
@@ -367,10 +408,10 @@ class _Generator:
         if len(plans) < 50 or len(free) < 2:
             return
         first, second = self.rng.sample(free, 2)
-        if not any(p.title in _CJK_TITLES for p in plans):
-            first.title = self.pick(_CJK_TITLES)
+        if not any(p.title.endswith(_CJK_TITLES) for p in plans):
+            first.title = self._cjk_title()
         if not any(_has_emoji(p.title) for p in plans):
-            second.title = self._fill(self.pick(_EMOJI_TITLES))
+            second.title = self._fill(self.pick(_EMOJI_TITLES), named=True)
 
     def _make_clusters(self, plans: list[_Plan]) -> None:
         """Same-story clusters: one story covered by 3–5 providers with near-identical titles."""
@@ -389,7 +430,7 @@ class _Generator:
 
     def _shape_cluster(self, members: list[_Plan]) -> None:
         rng = self.rng
-        base = self._fill("{org} {verb} {obj}")
+        base = self._fill("{org} {verb} {obj}", named=True)
         base = base[0].upper() + base[1:]
         when = self.date()
         providers = rng.sample(self.providers, len(members))

@@ -8,18 +8,26 @@ recall.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import combinations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsreader.articles.index import ArticleIndex
-from newsreader.articles.model import Article, FileStamp, RelatedLink
+from newsreader.articles.model import SEARCH_SEPARATOR, Article, FileStamp, RelatedLink, search_text
 from newsreader.articles.stories import (
+    DRIFT,
     LEAD_RULE,
+    STEP_LIMIT,
+    Story,
+    StoryBook,
     StoryCache,
+    _stories,
     find_stories,
     make_story,
     markers,
@@ -359,9 +367,9 @@ def test_labelled_precision_and_recall(labelled: tuple[ArticleIndex, list[set[st
     hand, hand_truth = hand_set()
     found = [s.ids for s in find_stories([*index.articles, *hand], index)]
     precision, recall = pair_scores(found, [*truth, *hand_truth])
-    # Measured at 4,000 files, seed 11: precision 0.98, recall 1.0 (the misses of precision
-    # are the generator's own chance repeats: one headline from two providers days apart).
-    assert precision >= 0.93
+    # Measured at 4,000 files, seed 11: precision 1.0, recall 1.0 (and 0.985 / 1.0 at 100,000
+    # files: see benchmarks/stories_bench.py). The goal: precision 0.95, recall 0.9.
+    assert precision >= 0.95
     assert recall >= 0.95
     hand_ids = {a.id for a in hand}
     hand_found = [set(ids) & hand_ids for ids in found if set(ids) & hand_ids]
@@ -405,3 +413,183 @@ def test_stories_query_and_text(labelled: tuple[ArticleIndex, list[set[str]]]) -
     none = run("stories", index.root, "--json", "-q", "nosuchwordanywhere")
     assert_ok(none)
     assert none.stdout == ""
+
+
+# --- the story book: incremental updates ---------------------------------------------------
+
+
+def shape(stories: Sequence[Story]) -> list[tuple[str, list[str], list[bool]]]:
+    """Stories as comparable values: key, ids lead first, and the members' published state
+    (a story must hold the newest snapshot of each article)."""
+    return [(s.key, s.ids, [a.published for a in s.articles]) for s in stories]
+
+
+def edited(article: Article, **changes: object) -> Article:
+    """A new snapshot of an article (its search text follows a new title)."""
+    title = str(changes.get("title", article.title))
+    excerpt = article.search.split(SEARCH_SEPARATOR)[1]
+    search = search_text(title, excerpt, article.provider, article.domain)
+    return dataclasses.replace(article, search=search, **changes)  # type: ignore[arg-type]
+
+
+def apply(index: ArticleIndex, op: int, a: int, b: int, n: int) -> None:
+    """One edit of the folder: ``a`` and ``b`` pick articles (by position in id order)."""
+    articles = sorted(index.articles, key=lambda x: x.id)
+    first, second = articles[a % len(articles)], articles[b % len(articles)]
+    when = second.date or DAY0
+    if op == 0:  # reworded
+        index.add(edited(first, title=first.title + " rethought"))
+    elif op == 1:  # reworded and redated into another article's story
+        index.add(edited(first, title=second.title, date=when + timedelta(hours=5)))
+    elif op == 2:  # redated
+        index.add(edited(first, date=(first.date or DAY0) + timedelta(days=b % 9 - 4)))
+    elif op == 3 and len(articles) > 3:  # removed
+        index.discard(first.id)
+    elif op == 4:  # a copy added, linked to its original both ways
+        copy = edited(
+            first,
+            id=f"copy-{n}.md",
+            web_url=f"https://copies.example/{n}",
+            original_url="",
+            amp_url="",
+            cdn_amp_url="",
+            date=(first.date or DAY0) + timedelta(hours=b % 60),
+            related=(RelatedLink(urls=(first.url,)),),
+        )
+        index.add(copy)
+        index.add(edited(first, related=(*first.related, RelatedLink(urls=(copy.url,)))))
+    elif op == 5:  # the flag flipped: the same text, a new snapshot (the lead may move)
+        index.add(dataclasses.replace(first, renders=not first.renders))
+    elif op == 6:  # links both ways (the files' text unchanged) with the likeliest article near
+        named = {u for link in first.related for u in link.urls}
+        near = [
+            x
+            for x in articles
+            if x is not first
+            and x.url not in named
+            and x.date
+            and first.date
+            and abs(x.date - first.date).days < 10
+        ]
+        words = set(tokens(first.title))
+        if near:
+            target = max(near, key=lambda x: (len(words & set(tokens(x.title))), x.id))
+            for source, other in ((first, target), (target, first)):
+                link = RelatedLink(urls=(other.url,))
+                index.add(dataclasses.replace(source, related=(*source.related, link)))
+    else:  # an article appears at a URL a related entry of an unchanged article names
+        dangling = [link for link in first.related if index.resolve_link(link, first.id) is None]
+        if dangling and first.date:
+            index.add(
+                edited(
+                    first,
+                    id=f"found-{n}.md",
+                    title=f"{first.title} {second.title}",
+                    web_url=dangling[0].urls[0],
+                    original_url="",
+                    amp_url="",
+                    cdn_amp_url="",
+                    date=first.date + timedelta(hours=b % 48),
+                    related=(),
+                )
+            )
+
+
+@pytest.fixture(scope="module")
+def small_folder(tmp_path_factory: pytest.TempPathFactory) -> list[Article]:
+    """A generated folder of 400 articles (five clusters) and the hand-made series."""
+    folder = tmp_path_factory.mktemp("small")
+    generate_corpus(folder, 400, 5)
+    return [*build_index(folder, use_cache=False).articles, *hand_set()[0]]
+
+
+def indexed(articles: Sequence[Article]) -> ArticleIndex:
+    index = ArticleIndex(Path("/nonexistent-stories-folder"))
+    index.add_all(articles)
+    return index
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 500), st.integers(0, 500)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_incremental_updates_equal_a_fresh_run(
+    small_folder: list[Article], ops: list[tuple[int, int, int]]
+) -> None:
+    index = indexed(small_folder)
+    book = StoryBook()
+    assert shape(book.update(index.articles, index)) == shape(find_stories(index.articles, index))
+    # The edits pick mostly story members (the neighbourhoods that move), some other articles.
+    members = sorted(i for s in book.stories for i in s.ids)
+    for n, (op, a, b) in enumerate(ops):
+        pick = sorted(index.articles, key=lambda x: x.id)
+        ids = [x.id for x in pick]
+        member = members[a % len(members)]
+        # (Links matter most between articles of no story: op 6 picks any article.)
+        a = ids.index(member) if a % 3 and op != 6 and member in ids else a
+        apply(index, op, a, b, n)
+        stories = book.update(index.articles, index)
+        # Under the weights of the last full regroup, exactly a fresh run's stories.
+        assert shape(stories) == shape(_stories(index.articles, index, book._vectors))
+        for story in stories:
+            for article in story.articles:
+                assert book.story_of(article.id) is story
+                assert index.get(article.id) is article
+    assert book.full_runs == 1  # a few edits of 500 articles: no drift
+
+
+def test_incremental_updates_on_the_labelled_folder(
+    labelled: tuple[ArticleIndex, list[set[str]]],
+) -> None:
+    base, _ = labelled
+    index = indexed(base.articles)
+    book = StoryBook()
+    book.update(index.articles, index)
+    members = [i for s in book.stories[:40] for i in s.ids[:1]]
+    ids = sorted(a.id for a in index.articles)
+    for n, article_id in enumerate(members):
+        op = n % 8
+        apply(index, op, ids.index(article_id) + (op == 6), n * 37, n)
+        stories = book.update(index.articles, index)
+        assert shape(stories) == shape(_stories(index.articles, index, book._vectors))
+    assert book.full_runs == 1
+
+
+def test_the_book_regroups_everything_after_drift(small_folder: list[Article]) -> None:
+    index = indexed(small_folder)
+    book = StoryBook()
+    book.update(index.articles, index)
+    ids = sorted(a.id for a in index.articles)
+    limit = int(DRIFT * len(ids))
+    for n in range(limit + 1):
+        apply(index, 0, ids.index(ids[n * 7 % len(ids)]), 0, n)
+        book.update(index.articles, index)
+    # Past the drift: the whole folder regrouped under new weights, as a fresh run does.
+    assert book.full_runs == 2
+    assert shape(book.stories) == shape(find_stories(index.articles, index))
+
+
+def test_the_book_regroups_everything_after_a_large_batch(small_folder: list[Article]) -> None:
+    index = indexed(small_folder)
+    book = StoryBook()
+    book.update(index.articles, index)
+    ids = sorted(a.id for a in index.articles)
+    for n in range(int(STEP_LIMIT * len(ids)) + 11):
+        apply(index, 3, n * 5, 0, n)  # removed, all in one update
+    book.update(index.articles, index)
+    assert book.full_runs == 2
+    assert shape(book.stories) == shape(find_stories(index.articles, index))
+
+
+def test_the_book_with_nothing_changed_keeps_its_stories(small_folder: list[Article]) -> None:
+    index = indexed(small_folder)
+    book = StoryBook()
+    first = book.update(index.articles, index)
+    assert book.update(index.articles, index) is first
+    assert book.update(list(reversed(index.articles)), index) is first
