@@ -16,7 +16,7 @@ import pytest
 
 from newsreader import paths
 from newsreader.reading.folder import build_index
-from newsreader.writing import review
+from newsreader.writing import gitfolder, review
 from newsreader.writing.gitfolder import (
     FileStatus,
     GitError,
@@ -223,6 +223,43 @@ def test_commit_only_flag_changes(repo: Path) -> None:
     assert result.commit == git(repo, "rev-parse", "HEAD").strip()
     # The unrelated staged file is still staged; the crawler's edit is still unstaged.
     assert git(repo, "status", "--porcelain").splitlines() == ["M  README.md", " M _news/b.md"]
+
+
+def test_a_file_rewritten_while_committing_is_left_out(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crawler writes between the check and the commit: its edit must not go in."""
+    news = repo / "_news"
+    for name in ("a", "b"):
+        (news / f"{name}.md").write_bytes(_article(f"Story {name.upper()}", "true"))
+    crawled = _article("Story B", "true", heat=42)
+    checked = gitfolder.changed_files
+
+    def check_then_crawl(folder: Path) -> list[FileStatus]:
+        statuses = checked(folder)
+        (news / "b.md").write_bytes(crawled)  # after the check, before the commit
+        return statuses
+
+    monkeypatch.setattr(gitfolder, "changed_files", check_then_crawl)
+    result = commit_flags(news)
+
+    assert [s.id for s in result.committed] == ["a.md"]
+    assert [(s.id, s.reason) for s in result.left_out] == [("b.md", "changed while committing")]
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["_news/a.md"]
+    assert git(repo, "show", "HEAD:_news/b.md").encode() == _article("Story B")
+    assert (news / "b.md").read_bytes() == crawled
+    assert git(repo, "status", "--porcelain").splitlines() == [" M _news/b.md"]
+
+
+def test_commit_runs_the_users_hooks(repo: Path) -> None:
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho refused by the hook >&2\nexit 1\n")
+    hook.chmod(0o755)
+    (repo / "_news" / "a.md").write_bytes(_article("Story A", "true"))
+    with pytest.raises(gitfolder.GitError, match="refused by the hook"):
+        commit_flags(repo / "_news")
+    assert _head_count(repo) == 1
+    assert git(repo, "status", "--porcelain").splitlines() == [" M _news/a.md"]
 
 
 def test_commit_custom_message(repo: Path) -> None:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsreader.writing.flagwriter import FlagEditError, flag_token, set_flag_token, token_meaning
@@ -140,8 +141,11 @@ def _prefix(folder: Path, top: Path) -> str:
     return "" if inside == "." else inside + "/"
 
 
-def _head_blobs(top: Path, paths: Sequence[str]) -> dict[str, bytes]:
-    """HEAD's content of each of ``paths`` that is a file in HEAD.
+def _head_blobs(
+    top: Path, paths: Sequence[str], rev: str = "HEAD", env: Mapping[str, str] | None = None
+) -> dict[str, bytes]:
+    """The content of each of ``paths`` that is a file in ``rev`` ("": the index ``env``
+    names, as in ``git cat-file :path``).
 
     One ``git cat-file --batch`` for them all: a crawler run can change thousands of files, and
     one process per file would take seconds. Its input is line-based, so a path holding a line
@@ -150,8 +154,9 @@ def _head_blobs(top: Path, paths: Sequence[str]) -> dict[str, bytes]:
     asked = [p for p in paths if "\n" not in p]
     if not asked:
         return {}
-    query = b"".join(b"HEAD:" + os.fsencode(p) + b"\n" for p in asked)
-    out = _run(top, ["cat-file", "--batch"], stdin=query).stdout
+    prefix = os.fsencode(rev) + b":"
+    query = b"".join(prefix + os.fsencode(p) + b"\n" for p in asked)
+    out = _run(top, ["cat-file", "--batch"], stdin=query, env=env).stdout
     blobs, pos = {}, 0
     for path in asked:
         end = out.index(b"\n", pos)
@@ -194,6 +199,12 @@ def _classify(
         work = (top / path).read_bytes()
     except OSError as exc:
         return FileStatus(article_id, path, False, reason=exc.strerror or str(exc))
+    return _compare(article_id, path, head, work)
+
+
+def _compare(article_id: str, path: str, head: bytes, work: bytes) -> FileStatus:
+    """``work`` against ``head``: flag-only when HEAD's bytes with the flag value text set to
+    ``work``'s are ``work`` byte for byte."""
     try:
         head_token, work_token = flag_token(head), flag_token(work)
         same = work != head and set_flag_token(head, work_token) == work
@@ -262,8 +273,15 @@ def commit_flags(
     """Commit exactly the files under ``folder`` whose only change from HEAD is their flag.
 
     Files with any other change are left out (and listed); whatever else is staged stays
-    staged and out of the commit (``git commit --only``). With nothing flag-only, no commit is
-    made. ``message`` replaces the generated one. Never pushes.
+    staged and out of the commit. With nothing flag-only, no commit is made. ``message``
+    replaces the generated one. Never pushes.
+
+    The commit is built in a private index (HEAD's tree, then ``git add`` of the flag-only
+    files, so git's filters apply as in any commit), and each file is checked again there, as
+    the blob that will be committed: a crawler that rewrote a file after it was first checked
+    cannot slip its edit in (the file is left out, "changed while committing"). Then ``git
+    commit`` runs on that index, with the user's hooks and signing, and the real index takes the
+    committed files' new content; nothing else in it moves.
     """
     statuses = changed_files(folder)
     result = CommitResult(
@@ -274,11 +292,34 @@ def commit_flags(
         return result
     top = toplevel(folder)
     assert top is not None  # changed_files checked it
-    result.message = message or commit_message(result.committed, title)
-    # --only: the commit holds these paths' working-tree contents on top of HEAD and nothing
-    # else that is staged; the message comes on stdin, never through an editor.
-    paths = [s.path for s in result.committed]
-    _run(top, ["commit", "--only", "-q", "-F", "-", "--", *paths], stdin=result.message.encode())
-    done = _run(top, ["rev-parse", "HEAD"])
-    result.commit = done.stdout.decode("ascii").strip()
+    head = _run(top, ["rev-parse", "--verify", "HEAD"]).stdout.decode("ascii").strip()
+    with tempfile.TemporaryDirectory(prefix="newsreader-commit-") as private:
+        env = {"GIT_INDEX_FILE": str(Path(private) / "index")}
+        _run(top, ["read-tree", head], env=env)
+        paths = [s.path for s in result.committed]
+        _run(top, ["add", "--", *paths], env=env)
+        heads = _head_blobs(top, paths, head)
+        staged = _head_blobs(top, paths, "", env)
+        kept, raced = [], []
+        for status in result.committed:
+            blob = staged.get(status.path)
+            again = (
+                None if blob is None else _compare(status.id, status.path, heads[status.path], blob)
+            )
+            if again is not None and again.flag_only and again.work_token == status.work_token:
+                kept.append(status)
+            else:
+                raced.append(replace(status, flag_only=False, reason="changed while committing"))
+        if raced:
+            _run(top, ["reset", "-q", head, "--", *[s.path for s in raced]], env=env)
+        result.committed = kept
+        result.left_out = sorted(result.left_out + raced, key=lambda s: s.id)
+        if not kept:
+            return result
+        result.message = message or commit_message(kept, title)
+        # The message comes on stdin, never through an editor.
+        _run(top, ["commit", "-q", "-F", "-"], stdin=result.message.encode(), env=env)
+    result.commit = _run(top, ["rev-parse", "HEAD"]).stdout.decode("ascii").strip()
+    # The real index: the committed files as committed (as ``git commit --only`` leaves it).
+    _run(top, ["reset", "-q", "--", *[s.path for s in kept]])
     return result
