@@ -35,6 +35,7 @@ import errno
 import os
 import stat
 import struct
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -120,6 +121,8 @@ class FolderWatcher:
         self._open: dict[str, float] = {}
         self._safety_keys: list[str] = []
         self._last_poll = 0.0
+        #: Held by a poll and by close(): the descriptor is never closed under a read.
+        self._lock = threading.RLock()
 
     # --- the mechanism -------------------------------------------------------------------
 
@@ -153,7 +156,8 @@ class FolderWatcher:
 
     def close(self) -> None:
         """Release the inotify descriptor (the watcher then polls, if polled again)."""
-        self._stop_inotify()
+        with self._lock:
+            self._stop_inotify()
 
     def _start_inotify(self) -> None:
         self._stop_inotify()
@@ -237,10 +241,11 @@ class FolderWatcher:
         """Record every folder's mtime (and watch it, with inotify). Call it before indexing
         starts: a file added while the index is built then changes a recorded mtime (or queues
         an event), and the next poll finds it."""
-        self.dirs = {}
-        self.inodes = {}
-        self._start_inotify()
-        self._scan_dirs("")
+        with self._lock:
+            self.dirs = {}
+            self.inodes = {}
+            self._start_inotify()
+            self._scan_dirs("")
 
     def set_files(self, known: dict[str, Signature]) -> None:
         """The files the index knows, with the signature (or stamp) it read them at.
@@ -292,6 +297,10 @@ class FolderWatcher:
 
     def poll(self) -> Changes:
         """Look for changes since the last poll (settled ones, or ones whose writer is done)."""
+        with self._lock:
+            return self._poll()
+
+    def _poll(self) -> Changes:
         self._last_poll = time.monotonic()
         if self._notify is not None:
             try:
