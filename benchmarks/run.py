@@ -220,7 +220,10 @@ def report(bench: Bench, big: Path, mid: Path, small: Path, runs: int) -> None:
     print("watch…", file=log, flush=True)
     seen = bench.probe("watch", big, "60")
     polls = seen["poll_thread_cpu"]
-    raw = f"{seen['polls']} polls meanwhile; shown on screen: {seen['shown']}"
+    raw = (
+        f"{seen['polls']} polls meanwhile; shown on screen: {seen['shown']}; row given to the "
+        f"list at {seen['row']:.3f} s; {seen['idle']:.3f} s with pilot.pause()'s wait for idle"
+    )
     row("6a", "one file rewritten at 100k → on screen (s)", seen["seconds"], 1, " s", raw)
     worst = max(polls) if polls else float("nan")
     raw = (

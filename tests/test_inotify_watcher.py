@@ -319,3 +319,21 @@ def test_polling_sees_a_replaced_file_by_its_inode_in_a_large_folder(folder: Pat
     seen: dict[str, Signature | None] = {}
     watcher._rescan_dir("", seen)
     assert set(seen) == {"f2.md"} and seen["f2.md"] != before
+
+
+@needs_inotify
+def test_the_safety_sweep_finds_what_no_event_said(folder: Path) -> None:
+    watcher = FolderWatcher(folder, safety_polls=1)
+    watcher.prime()
+    assert watcher.inotify_active
+    watcher.safety_interval = 10**9  # no sweep step yet
+    watcher.poll()
+    notify = watcher._notify
+    assert notify is not None
+    write(folder / "new.md", "New")
+    replace(folder / "sub" / "b.md", "B, rewritten")
+    notify.read()  # the events are lost
+    assert not watcher.poll()  # nothing said, nothing seen
+    watcher.safety_interval = 0  # a sweep step on every poll from now on
+    changed, removed = collect(watcher)
+    assert (sorted(changed), removed) == (["new.md", "sub/b.md"], [])

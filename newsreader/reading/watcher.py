@@ -6,9 +6,10 @@ queued since the last one and stats only the files they name. A file closed afte
 (IN_CLOSE_WRITE) or renamed into place (IN_MOVED_TO) is reported on that poll: its writer is done.
 A file only created (IN_CREATE: it may still be being written) waits for its close. Nothing is
 listed or stat-ed for a folder nobody touched, so a poll costs next to nothing and the app polls
-every :data:`FAST_INTERVAL` seconds. A slow safety sweep (every known file and folder once per
-``safety_polls`` polls) catches whatever an event could have missed; an event queue overflow
-means one full rescan.
+every :data:`FAST_INTERVAL` seconds. A slow safety sweep catches whatever an event could have
+missed: a step every :data:`SAFETY_INTERVAL` seconds stats 1/``safety_polls`` of the known
+files and folders (every one in 150 x 2 s = 5 minutes), and a folder whose mtime moved with no
+event is listed again. An event queue overflow means one full rescan.
 
 Where inotify is not to be had (not Linux, no inotify in libc, the watch limit reached, a network
 filesystem whose remote changes raise no event) the watcher polls, every :data:`POLL_INTERVAL`
@@ -48,7 +49,8 @@ from newsreader.reading.loader import DEFAULT_EXTENSIONS, MAX_DEPTH, find_files,
 POLL_INTERVAL = 2.0
 #: Seconds between two looks at the inotify queue (a poll with no event costs next to nothing).
 FAST_INTERVAL = 0.25
-#: With inotify, a poll is due at least this often even with no event: the safety sweep's step.
+#: With inotify, a poll is due at least this often even with no event: it takes one step of the
+#: safety sweep (a poll for an event in between takes none, and costs next to nothing).
 SAFETY_INTERVAL = 2.0
 #: Seconds a file being written (IN_CREATE or IN_MODIFY, no IN_CLOSE_WRITE since) is left to its
 #: writer before the two-poll stability rule takes it (a hard link raises IN_CREATE and no close;
@@ -121,6 +123,9 @@ class FolderWatcher:
         self._open: dict[str, float] = {}
         self._safety_keys: list[str] = []
         self._last_poll = 0.0
+        #: With inotify: seconds between two steps of the safety sweep (0: a step every poll).
+        self.safety_interval = SAFETY_INTERVAL
+        self._last_safety = -SAFETY_INTERVAL
         #: Held by a poll and by close(): the descriptor is never closed under a read.
         self._lock = threading.RLock()
 
@@ -147,7 +152,7 @@ class FolderWatcher:
         notify = self._notify
         if notify is None:
             return since >= POLL_INTERVAL
-        if self._unsettled or since >= SAFETY_INTERVAL:
+        if self._unsettled or now - self._last_safety >= self.safety_interval:
             return True
         try:
             return notify.readable()
@@ -383,7 +388,16 @@ class FolderWatcher:
             if rel in self.dirs:
                 # The events explain the new mtime: the sweep need not list the folder again.
                 self.dirs[rel] = self._dir_mtime(rel) or self.dirs[rel]
-        self._safety_step(seen, done)
+        now = time.monotonic()
+        if now - self._last_safety >= self.safety_interval:
+            self._last_safety = now
+            self._safety_step(seen, done)
+        for article_id in list(self._unsettled):
+            if article_id not in seen and article_id not in done:
+                seen[article_id] = self._stat(article_id)
+        for article_id in self._open:
+            seen.pop(article_id, None)  # still being written: its IN_CLOSE_WRITE will come
+            self._unsettled.pop(article_id, None)
         settled = self._settle(seen)
         changes.changed += settled.changed
         changes.removed += settled.removed
@@ -444,12 +458,6 @@ class FolderWatcher:
             if now - since >= OPEN_FILE_GRACE:
                 del self._open[article_id]
                 seen[article_id] = self._stat(article_id)
-        for article_id in list(self._unsettled):
-            if article_id not in seen and article_id not in done:
-                seen[article_id] = self._stat(article_id)
-        for article_id in self._open:
-            seen.pop(article_id, None)  # still being written: its IN_CLOSE_WRITE will come
-            self._unsettled.pop(article_id, None)
 
     def _dir_mtime(self, rel: str) -> int | None:
         try:
