@@ -137,6 +137,8 @@ class Inotify:
             raise _error()
         self.fd = fd
         self._closer = weakref.finalize(self, os.close, fd)
+        self._poller = select.poll()  # not select.select: it refuses descriptors above 1023
+        self._poller.register(fd, select.POLLIN)
 
     def add_watch(self, path: str, mask: int = WATCH_FLAGS) -> int:
         """Watch a folder; the watch descriptor its events carry. Raises OSError."""
@@ -153,7 +155,7 @@ class Inotify:
         """Whether events are waiting (no read: one system call, nothing consumed)."""
         if not self._closer.alive:
             return False
-        return bool(select.select([self.fd], [], [], 0)[0])
+        return bool(self._poller.poll(0))
 
     def read(self) -> list[Event]:
         """Every event queued so far, without blocking (an empty list when there is none)."""
