@@ -8,8 +8,9 @@ that depends on start-up state runs in a fresh subprocess (see ``benchmarks/prob
 F, the floor: list the folder (``os.scandir``, recursively) and ``os.open``/``os.read`` every byte
 of every file, in one Python thread, in a subprocess that imports nothing from ``newsreader``.
 
-A full run takes 161-166 s on two cores at a load of 1-2.5, 244 s at 3.4 (most of it indexing
-100,000 files cold and waiting for the watcher to notice one rewritten file).
+A full run takes 161-166 s on two cores at a load of 1-2.5, 236-244 s at 3.4 (most of it
+indexing 100,000 files cold; until the watcher used inotify, also 20-30 s of waiting for it to
+notice one rewritten file).
 """
 
 from __future__ import annotations
