@@ -164,20 +164,21 @@ def test_inotify_reports_a_finished_write_on_the_next_poll(folder: Path, case: s
 def test_an_idle_poll_lists_and_stats_nothing(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With inotify, a poll with no event looks at no folder listing (the safety sweep aside)."""
-    watcher = FolderWatcher(folder, safety_polls=10**6)
+    """With inotify, a poll with no event (and no safety sweep step due) touches no file."""
+    watcher = FolderWatcher(folder)
     watcher.prime()
     assert watcher.inotify_active
     watcher.poll()  # the sweep's first step
+    watcher.safety_interval = 10**9
 
-    def no_listing(*args: object) -> None:
-        raise AssertionError("a folder was listed")
+    def no_look(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the folder was looked at")
 
-    monkeypatch.setattr(os, "scandir", no_listing)
-    monkeypatch.setattr(os, "listdir", no_listing)
+    for name in ("scandir", "listdir", "stat", "lstat"):
+        monkeypatch.setattr(os, name, no_look)
     for _ in range(3):
+        assert not watcher.due()
         assert not watcher.poll()
-    assert not watcher.due(watcher._last_poll)
 
 
 @needs_inotify
