@@ -152,7 +152,9 @@ async def watch(root: Path, timeout: float) -> dict[str, Any]:
     """Rewrite the file of the first row on screen (a new title, written to a temporary file
     and renamed over it, as editors and the app's own writer do: the corpus may be hard-linked,
     and an in-place write would change every copy) until the list shows the new title; the CPU
-    time of every watcher poll meanwhile (thread and process CPU around the poll)."""
+    time of every watcher poll meanwhile (thread and process CPU around the poll). ``seconds``
+    ends when the new row is painted; ``row`` when the list was given it; ``idle`` after
+    ``pilot.pause()`` as well (which waits up to 1 s for the process to go idle)."""
     import newsreader.tui.screens.folder_sync as folder_sync
     from newsreader.tui.app import make_app
 
@@ -199,10 +201,17 @@ async def watch(root: Path, timeout: float) -> dict[str, Any]:
             start = time.perf_counter()
             try:
                 await asyncio.wait_for(updated.wait(), timeout)
-                await pilot.pause()
+                row = time.perf_counter() - start
+                # Painted: the screen and its widgets have handled every message pending (the
+                # row's refresh among them) and the screen updated. Not pilot.pause(): it also
+                # waits for the whole process to go idle (at most 1 s), and at 100k the story
+                # grouping every index change starts keeps a worker busy for longer than that.
+                await pilot.pause(0)
                 seconds = time.perf_counter() - start
+                await pilot.pause()
+                idle = time.perf_counter() - start
             except TimeoutError:
-                seconds = float("inf")
+                seconds = row = idle = float("inf")
             shown = any(marker in a.title for a in app.main.articles.rows[:40])
             articles = len(app.main.index)
         finally:
@@ -210,6 +219,8 @@ async def watch(root: Path, timeout: float) -> dict[str, Any]:
             os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     return {
         "seconds": seconds,
+        "row": row,
+        "idle": idle,
         "shown": shown,
         "articles": articles,
         "polls": len(polls),

@@ -8,8 +8,9 @@ that depends on start-up state runs in a fresh subprocess (see ``benchmarks/prob
 F, the floor: list the folder (``os.scandir``, recursively) and ``os.open``/``os.read`` every byte
 of every file, in one Python thread, in a subprocess that imports nothing from ``newsreader``.
 
-A full run takes 161-166 s on two cores at a load of 1-2.5, 244 s at 3.4 (most of it indexing
-100,000 files cold and waiting for the watcher to notice one rewritten file).
+A full run takes 161-166 s on two cores at a load of 1-2.5, 236-244 s at 3.4 (most of it
+indexing 100,000 files cold; until the watcher used inotify, also 20-30 s of waiting for it to
+notice one rewritten file).
 """
 
 from __future__ import annotations
@@ -221,7 +222,10 @@ def report(bench: Bench, big: Path, mid: Path, small: Path, runs: int) -> None:
     print("watch…", file=log, flush=True)
     seen = bench.probe("watch", big, "60")
     polls = seen["poll_thread_cpu"]
-    raw = f"{seen['polls']} polls meanwhile; shown on screen: {seen['shown']}"
+    raw = (
+        f"{seen['polls']} polls meanwhile; shown on screen: {seen['shown']}; row given to the "
+        f"list at {seen['row']:.3f} s; {seen['idle']:.3f} s with pilot.pause()'s wait for idle"
+    )
     row("6a", "one file rewritten at 100k → on screen (s)", seen["seconds"], 1, " s", raw)
     worst = max(polls) if polls else float("nan")
     raw = (

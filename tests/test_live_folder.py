@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 from textual.pilot import Pilot
 
 from newsreader.config import Settings
+from newsreader.reading import inotify
 from newsreader.tui.app import make_app
 from newsreader.tui.screens.main import MainScreen
 from tests.apphelpers import A, B, C, D, article_text, ready, wait_until, write_small_folder
@@ -107,3 +110,65 @@ async def test_a_large_folder_resolves_related_entries_in_a_worker(
         screen.articles.move_to(A)  # showing another article asks for them
         await wait_until(pilot, lambda: screen.index.links_ready)
         assert screen.index.backlinks(B) == []
+
+
+def _replace_title(path: Path, old: str, new: str) -> None:
+    """Rewrite a file as editors and the app's writer do: a new file renamed over it."""
+    spare = path.with_name(f".{path.name}.new")
+    spare.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    os.replace(spare, path)
+
+
+async def test_an_atomically_replaced_file_is_shown_after_one_poll(tmp_path: Path) -> None:
+    """With inotify the rename is news on the next poll: no sweep, no second look."""
+    folder = write_small_folder(tmp_path / "news")
+    app = make_app(folder, Settings(restore_session=False, watch=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        screen = app.main
+        if not screen.watcher.inotify_active:
+            pytest.skip(f"no inotify here: {screen.watcher.fallback_reason}")
+        screen.watcher.prime()
+        await poll(pilot, screen)
+        _replace_title(folder / C, "Charlie story", "Charlie, replaced")
+        assert screen.watcher.due()
+        await poll(pilot, screen)  # one poll, not two
+        assert screen.index.get(C).title == "Charlie, replaced"  # type: ignore[union-attr]
+        assert "Charlie, replaced" in [a.title for a in screen.articles.rows]
+        assert "1 changed" in str(screen.query_one("#status").render())
+
+
+async def test_the_watch_timer_shows_a_replaced_file(tmp_path: Path) -> None:
+    """The running app (its own timer, inotify when there is any) shows the new title."""
+    folder = write_small_folder(tmp_path / "news")
+    app = make_app(folder, Settings(restore_session=False, watch=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        screen = app.main
+        _replace_title(folder / D, "Delta story", "Delta, replaced")
+        await wait_until(
+            pilot,
+            lambda: "Delta, replaced" in [a.title for a in screen.articles.rows],
+            timeout=30,
+        )
+    assert screen.watcher._notify is None  # closed with the screen
+
+
+async def test_without_inotify_the_app_polls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> None:
+        raise OSError(errno.ENOSYS, "Function not implemented")
+
+    monkeypatch.setattr(inotify, "Inotify", broken)
+    folder = write_small_folder(tmp_path / "news")
+    app = make_app(folder, Settings(restore_session=False, watch=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        screen = app.main
+        assert not screen.watcher.inotify_active
+        screen.watcher.prime()
+        _replace_title(folder / C, "Charlie story", "Charlie, replaced")
+        await poll_until(
+            pilot, screen, lambda: "Charlie, replaced" in [a.title for a in screen.view]
+        )

@@ -142,10 +142,11 @@ def test_file_added_during_indexing_is_picked_up_by_the_watcher(corpus: Path) ->
 
 
 def test_watcher_reports_settled_changes(tmp_path: Path) -> None:
+    """Polling (no inotify): a change is reported once it looks the same on two polls."""
     write(tmp_path, "a.md", "A")
     write(tmp_path, "sub/b.md", "B")
     write(tmp_path, "c.md", "C")
-    watcher = FolderWatcher(tmp_path)
+    watcher = FolderWatcher(tmp_path, use_inotify=False)
     watcher.prime()
     assert not watcher.poll()
     write(tmp_path, "new.md", "New")
@@ -165,7 +166,7 @@ def test_watcher_reports_settled_changes(tmp_path: Path) -> None:
 def test_watcher_removed_folder(tmp_path: Path) -> None:
     write(tmp_path, "sub/b.md", "B")
     write(tmp_path, "keep.md", "K")
-    watcher = FolderWatcher(tmp_path)
+    watcher = FolderWatcher(tmp_path, use_inotify=False)
     watcher.prime()
     (tmp_path / "sub/b.md").unlink()
     (tmp_path / "sub").rmdir()
@@ -276,7 +277,7 @@ def test_watcher_finds_the_same_changes_in_small_and_large_folders(
     """A large folder listed again stats only new names; the sweep still finds edits."""
     for name in ("a.md", "b.md", "c.md"):
         write(tmp_path, name, name.upper())
-    watcher = FolderWatcher(tmp_path, stat_all_below=stat_all_below)
+    watcher = FolderWatcher(tmp_path, stat_all_below=stat_all_below, use_inotify=False)
     watcher.prime()
     write(tmp_path, "new.md", "New")
     (tmp_path / "c.md").unlink()

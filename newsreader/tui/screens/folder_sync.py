@@ -11,7 +11,7 @@ from textual import work
 from newsreader.articles.index import sort_articles
 from newsreader.articles.model import Article
 from newsreader.articles.query import narrows
-from newsreader.reading.watcher import Signature
+from newsreader.reading.watcher import FAST_INTERVAL, Signature
 from newsreader.session import SessionState
 from newsreader.tui.messages import FolderChanged, IndexBatch, ViewReady
 from newsreader.tui.screens.base import MainScreenBase
@@ -19,8 +19,9 @@ from newsreader.tui.screens.views import queue_order
 from newsreader.tui.workers import poll_folder
 
 REFRESH_DELAY = 0.25
-#: Seconds between two looks at the folder for files added, changed or removed.
-POLL_INTERVAL = 2.0
+#: Seconds between two asks whether the folder needs a look: the watcher answers cheaply (an
+#: inotify queue with events in it; polling, every ``watcher.POLL_INTERVAL`` seconds).
+WATCH_TICK = FAST_INTERVAL
 
 
 class FolderSync(MainScreenBase):
@@ -47,7 +48,7 @@ class FolderSync(MainScreenBase):
                     severity="warning",
                 )
             if self.nr_app.settings.watch:
-                self.set_interval(POLL_INTERVAL, self._poll_folder, name="watch folder")
+                self.set_interval(WATCH_TICK, self._watch_tick, name="watch folder")
             self._links_available()  # a large folder starts resolving related entries now
             self.nr_app.stories.index_changed()  # the first grouping of the whole folder
         elif not self.view and message.items:
@@ -164,6 +165,10 @@ class FolderSync(MainScreenBase):
         self.update_status()
 
     # --- live folder ---------------------------------------------------------------------
+
+    def _watch_tick(self) -> None:
+        if self.watcher.due():
+            self._poll_folder()
 
     def _poll_folder(self) -> None:
         if any(w.group == "watch" and w.is_running for w in self.workers):

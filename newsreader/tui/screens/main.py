@@ -232,8 +232,11 @@ class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, Folde
             return Journal(spare / path.name)
 
     def on_unmount(self) -> None:
-        """Remember where the editor was."""
+        """Remember where the editor was; stop watching the folder."""
         self.save_state()
+        watcher = getattr(self, "watcher", None)
+        if watcher is not None:
+            watcher.close()
 
     def save_state(self) -> None:
         """Save cursor, query and sort for the next start."""
