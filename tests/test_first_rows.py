@@ -26,6 +26,9 @@ def corpus(tmp_path: Path) -> Path:
     (folder / "broken.md").write_bytes(b"---\ntitle: [unclosed\n---\n")
     (folder / "deeper" / "still").mkdir(parents=True)
     (folder / "deeper" / "still" / "late.md").write_text('---\ntitle: "Deep"\n---\n')
+    (folder / "deeper" / "zed.md").write_text('---\ntitle: "Deeper"\n---\n')
+    (folder / "aa").mkdir()
+    (folder / "aa" / "x.md").write_text('---\ntitle: "First folder"\n---\n')
     (folder / ".hidden.md").write_text('---\ntitle: "Hidden"\n---\n')
     (folder / "notes.json").write_text("{}")
     return folder
@@ -38,6 +41,8 @@ def test_first_files_are_files_find_files_finds(corpus: Path) -> None:
         assert len(found) == min(limit, len(every))
         assert len({f.id for f in found}) == len(found)
         assert set(found) <= set(every)  # same ids, sizes and mtimes; hidden and .json left out
+        assert found == sorted(found, key=every.index)  # in walk order
+    assert first_files(corpus, limit=len(every)) == every
     assert not first_files(corpus / "missing", limit=5)
 
 
