@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,8 @@ HERE = Path(__file__).resolve().parent
 CORPORA = HERE / ".corpora"
 SIZES = {"100": 100, "1k": 1_000, "10k": 10_000, "100k": 100_000}
 CLI = [sys.executable, "-m", "newsreader"]
+#: The figures ``--only`` can pick (issue 12's goals).
+FIGURES = ["1", "2", "3", "4", "5", "6"]
 
 
 def corpus(name: str) -> Path:
@@ -129,40 +132,85 @@ def median_of(values: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="repetitions of each timing")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=FIGURES,
+        default=FIGURES,
+        metavar="FIGURE",
+        help=f"measure only these figures (of {' '.join(FIGURES)}; 1 and 2 measure F too)",
+    )
     args = parser.parse_args()
     big, small = corpus("100k"), corpus("100")
     mid = corpus("1k")
     with tempfile.TemporaryDirectory(prefix="nr-bench-") as home:
-        report(Bench(home), big, mid, small, args.runs)
+        report(Bench(home), big, mid, small, args.runs, set(args.only))
 
 
 def fmt(values: list[float], unit: str = "s", scale: float = 1.0, digits: int = 3) -> str:
     return " ".join(f"{v * scale:.{digits}f}" for v in values) + f" {unit}"
 
 
-def report(bench: Bench, big: Path, mid: Path, small: Path, runs: int) -> None:
+def report(
+    bench: Bench, big: Path, mid: Path, small: Path, runs: int, only: set[str] | None = None
+) -> None:
     began = time.perf_counter()
+    only = set(FIGURES) if only is None else only
     rows: list[tuple[str, str, float, str, float, str]] = []  # number, name, value, goal...
 
     def row(number: str, name: str, value: float, goal: float, unit: str, raw: str) -> None:
         rows.append((number, name, value, f"≤ {goal:g}{unit}", goal, raw))
 
     log = sys.stderr
-    print("floor…", file=log, flush=True)
     bench.probe("floor", big)  # once unmeasured: every file in the OS page cache, as for the rest
-    floors = [bench.probe("floor", big)["seconds"] for _ in range(max(runs, 5))]
-    f = median_of(floors)
+    floors: list[float] = []
+    if only & {"1", "2"}:
+        print("floor…", file=log, flush=True)
+        floors = [bench.probe("floor", big)["seconds"] for _ in range(max(runs, 5))]
+        f = median_of(floors)
+        print("cold stats…", file=log, flush=True)
+        colds = []
+        for _ in range(runs):
+            bench.empty_cache()
+            colds.append(bench.stats(big))
+        print("warm stats…", file=log, flush=True)
+        warms = [bench.stats(big) for _ in range(max(runs, 5))]
+        row("1", "warm `stats --json` 100k ÷ F", median_of(warms) / f, 0.6, "", fmt(warms))
+        row("2", "cold `stats --json` 100k ÷ F", median_of(colds) / f, 12, "", fmt(colds))
+    if "3" in only:
+        first_rows(bench, big, small, runs, row)
+    words = filter_figures(bench, big, mid, runs, row) if "4" in only else ""
+    if "5" in only:
+        memory_figure(bench, big, small, row)
+    if "6" in only:
+        watch_figures(bench, big, row)
 
-    print("cold stats…", file=log, flush=True)
-    colds = []
-    for _ in range(runs):
-        bench.empty_cache()
-        colds.append(bench.stats(big))
-    print("warm stats…", file=log, flush=True)
-    warms = [bench.stats(big) for _ in range(max(runs, 5))]
-    row("1", "warm `stats --json` 100k ÷ F", median_of(warms) / f, 0.6, "", fmt(warms))
-    row("2", "cold `stats --json` 100k ÷ F", median_of(colds) / f, 12, "", fmt(colds))
+    when = time.strftime("%Y-%m-%d %H:%M %Z")
+    load = os.getloadavg()
+    print(
+        f"newsreader benchmarks, {when}, {os.cpu_count()} cores, load {load[0]:.1f}, "
+        f"{runs} runs a timing ({max(runs, 5)} for F, warm and filter), medians"
+    )
+    if floors:
+        print(
+            f"F = list the folder + os.read every byte, one thread, no newsreader import: "
+            f"{median_of(floors):.3f} s (median of {fmt(floors)}), 100,000 files"
+        )
+    print("cold = the cache folder emptied first (the files themselves are in the OS page cache)")
+    if words:
+        print(words)
+    print(f"{'#':<9} {'figure':<46} {'value':>8}  {'goal':<9} {'met':<4} raw")
+    for number, name, value, goal_text, goal, raw in rows:
+        met = "yes" if value <= goal else "NO"
+        print(f"{number:<9} {name:<46} {value:>8.2f}  {goal_text:<9} {met:<4} {raw}")
+    print(f"(this run took {time.perf_counter() - began:.0f} s)")
 
+
+Row = Callable[[str, str, float, float, str, str], None]
+
+
+def first_rows(bench: Bench, big: Path, small: Path, runs: int, row: Row) -> None:
+    log = sys.stderr
     print("first rows…", file=log, flush=True)
     first: dict[tuple[str, str], list[float]] = {}
     for state in ("cold", "warm"):
@@ -187,6 +235,10 @@ def report(bench: Bench, big: Path, mid: Path, small: Path, runs: int) -> None:
             raw,
         )
 
+
+def filter_figures(bench: Bench, big: Path, mid: Path, runs: int, row: Row) -> str:
+    """Figure 4; returns the line that names the filter words."""
+    log = sys.stderr
     print("filter…", file=log, flush=True)
     common, rare, prefix = pick_words(big, mid)
     bench.stats(big)
@@ -209,7 +261,11 @@ def report(bench: Bench, big: Path, mid: Path, small: Path, runs: int) -> None:
             raw,
         )
 
-    print("memory…", file=log, flush=True)
+    return f"filter words: common '{common}', rare '{rare}', two-letter prefix '{prefix}'"
+
+
+def memory_figure(bench: Bench, big: Path, small: Path, row: Row) -> None:
+    print("memory…", file=sys.stderr, flush=True)
     mem_big = bench.probe("memory", big)
     mem_small = bench.probe("memory", small)
     per = (mem_big["rss"] - mem_small["rss"]) / (mem_big["articles"] - mem_small["articles"])
@@ -219,7 +275,9 @@ def report(bench: Bench, big: Path, mid: Path, small: Path, runs: int) -> None:
     )
     row("5", "TUI resident memory per article at 100k (KB)", per / 1024, 0.7, " KB", raw)
 
-    print("watch…", file=log, flush=True)
+
+def watch_figures(bench: Bench, big: Path, row: Row) -> None:
+    print("watch…", file=sys.stderr, flush=True)
     seen = bench.probe("watch", big, "60")
     polls = seen["poll_thread_cpu"]
     raw = (
@@ -242,24 +300,6 @@ def report(bench: Bench, big: Path, mid: Path, small: Path, runs: int) -> None:
         " ms",
         raw,
     )
-
-    when = time.strftime("%Y-%m-%d %H:%M %Z")
-    load = os.getloadavg()
-    print(
-        f"newsreader benchmarks, {when}, {os.cpu_count()} cores, load {load[0]:.1f}, "
-        f"{runs} runs a timing ({max(runs, 5)} for F, warm and filter), medians"
-    )
-    print(
-        f"F = list the folder + os.read every byte, one thread, no newsreader import: "
-        f"{f:.3f} s (median of {fmt(floors)}), 100,000 files"
-    )
-    print("cold = the cache folder emptied first (the files themselves are in the OS page cache)")
-    print(f"filter words: common '{common}', rare '{rare}', two-letter prefix '{prefix}'")
-    print(f"{'#':<9} {'figure':<46} {'value':>8}  {'goal':<9} {'met':<4} raw")
-    for number, name, value, goal_text, goal, raw in rows:
-        met = "yes" if value <= goal else "NO"
-        print(f"{number:<9} {name:<46} {value:>8.2f}  {goal_text:<9} {met:<4} {raw}")
-    print(f"(this run took {time.perf_counter() - began:.0f} s)")
 
 
 if __name__ == "__main__":

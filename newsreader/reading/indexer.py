@@ -31,7 +31,13 @@ from pathlib import Path
 from newsreader.articles.model import Article, BadFile, FileStamp
 from newsreader.reading import heap
 from newsreader.reading.cache import CacheError, cache_path, load_cache, save_cache
-from newsreader.reading.loader import DEFAULT_EXTENSIONS, FoundFile, find_files, load_file
+from newsreader.reading.loader import (
+    DEFAULT_EXTENSIONS,
+    FoundFile,
+    find_files,
+    first_files,
+    load_file,
+)
 from newsreader.reading.records import Record, RecordError, from_record, to_record
 
 #: Files to parse before worker processes are worth their start-up.
@@ -173,6 +179,7 @@ def index_updates(
     parallel: bool = True,
     before_walk: Callable[[], object] | None = None,
     settle: bool = True,
+    peek: int = 0,
 ) -> Iterator[IndexUpdate]:
     """Index ``root``, yielding batches as they are ready (see the module docstring).
 
@@ -180,7 +187,11 @@ def index_updates(
     there): once the cached batches are out, or, with a large cache listed in another process
     while it is unpacked, once its first batch is. ``settle``: once done, collect what was
     frozen and died (:func:`newsreader.reading.heap.settle`, ~0.1 s at 100k), which a
-    long-lived process wants and a command about to exit does not.
+    long-lived process wants and a command about to exit does not. ``peek``: with no cached
+    rows to show first, up to this many files, found without listing the whole folder (see
+    :func:`~newsreader.reading.loader.first_files`), are read and yielded before the walk, which
+    then finds them current: the app's first rows of a cold start, as soon at 100,000 files as
+    at 100.
     """
     state = _State(root)
     ahead: _WalkAhead | None = None
@@ -202,6 +213,10 @@ def index_updates(
             if ahead is not None:
                 ahead.close()
             raise
+    if peek and not state.items:
+        found = first_files(root, extensions, peek)
+        if found:
+            yield state.peeked(parse_records(root, found))
     if before_walk is not None:
         before_walk()
     pool: _Parallel | None = None
@@ -405,6 +420,12 @@ class _State:
         self.seen.add(article_id)
         self.done += 1
         return True
+
+    def peeked(self, records: list[Record]) -> IndexUpdate:
+        """Records of files read before the walk: like cached ones, counted only once the walk
+        finds them current (a file changed meanwhile is read again)."""
+        self.changed = True  # the cache is written, even if the walk finds nothing else to read
+        return IndexUpdate(self._add(records))
 
     def take(self, records: list[Record], packed: bytes | None = None) -> IndexUpdate:
         """Freshly parsed records (``packed``: as a worker sent them): remember them and make

@@ -62,25 +62,78 @@ def find_files(
                 entries = sorted(it, key=_name)
         except OSError:
             continue
-        subdirs = []
+        subdirs: list[str] = []
         for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            # The entry's type from the listing (no system call; never through a link) sorts
-            # out folders, and the name other files: only candidates are stat-ed.
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    subdirs.append(prefix + name)
-                    continue
-                if not name.lower().endswith(wanted):
-                    continue
-                st = entry.stat(follow_symlinks=False)
-            except OSError:  # is_dir() too may stat, where the listing gives no type
-                continue
-            if stat.S_ISREG(st.st_mode):
-                yield FoundFile(prefix + name, st.st_size, st.st_mtime_ns)
+            found = _article_file(entry, prefix, wanted, subdirs)
+            if found is not None:
+                yield found
         stack.extend(reversed(subdirs))
+
+
+def first_files(
+    root: Path,
+    extensions: Iterable[str] = DEFAULT_EXTENSIONS,
+    limit: int = 100,
+    max_depth: int = MAX_DEPTH,
+) -> list[FoundFile]:
+    """Up to ``limit`` of the files :func:`find_files` yields, found without listing the whole
+    folder: the first rows of a cold start. Which ones is up to the file system; they come in
+    ``find_files`` order, so with ``limit`` at least the folder's file count both give the same.
+
+    ``find_files`` lists (and sorts) a folder's every entry before it yields one: at 100,000
+    files in one folder that is ~0.2 s, where these take a few milliseconds.
+    """
+    wanted = tuple(ext.lower() for ext in extensions)
+    found: list[FoundFile] = []
+    stack = [""]
+    while stack and len(found) < limit:
+        rel_dir = stack.pop()
+        if folder_depth(rel_dir) > max_depth:
+            continue
+        prefix = f"{rel_dir}/" if rel_dir else ""
+        subdirs: list[str] = []
+        try:
+            with os.scandir(root / rel_dir if rel_dir else root) as it:
+                for entry in it:
+                    item = _article_file(entry, prefix, wanted, subdirs)
+                    if item is not None:
+                        found.append(item)
+                        if len(found) >= limit:
+                            break
+        except OSError:
+            pass  # what was listed before the error is as good as any
+        stack.extend(subdirs)
+    return sorted(found, key=_walk_key)
+
+
+def _walk_key(found: FoundFile) -> list[tuple[int, str]]:
+    """Where ``find_files`` yields a file: by folder, a folder's files (by name) before its
+    subfolders (by name)."""
+    *folders, name = found.id.split("/")
+    return [(1, folder) for folder in folders] + [(0, name)]
+
+
+def _article_file(
+    entry: os.DirEntry[str], prefix: str, wanted: tuple[str, ...], subdirs: list[str]
+) -> FoundFile | None:
+    """The article file an entry of a listing is, if it is one; a folder goes to ``subdirs``."""
+    name = entry.name
+    if name.startswith("."):
+        return None
+    # The entry's type from the listing (no system call; never through a link) sorts out
+    # folders, and the name other files: only candidates are stat-ed.
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            subdirs.append(prefix + name)
+            return None
+        if not name.lower().endswith(wanted):
+            return None
+        st = entry.stat(follow_symlinks=False)
+    except OSError:  # is_dir() too may stat, where the listing gives no type
+        return None
+    if stat.S_ISREG(st.st_mode):
+        return FoundFile(prefix + name, st.st_size, st.st_mtime_ns)
+    return None
 
 
 _name = attrgetter("name")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
@@ -88,6 +89,8 @@ class MainScreenBase(Screen[None]):
         self._cursor_id: str | None = None
         #: Set once the first full index of the folder is in (tests and benchmarks wait on it).
         self.indexed = asyncio.Event()
+        #: Set once the first rows read are painted: indexing waits for it (see index_folder).
+        self.rows_painted = threading.Event()
         #: True while a worker computes the view (filter + sort) for a large folder.
         self.filtering = False
         self._view_generation = 0

@@ -38,6 +38,9 @@ class FolderSync(MainScreenBase):
         self.loaded = max(message.done, len(self.index) + self.index.bad_count)
         if message.notice:
             self.notify(message.notice, severity="warning")
+        if message.items and not self.rows_painted.is_set():
+            # Indexing waits until these rows are painted (see index_folder).
+            self.articles.call_after_refresh(self.rows_painted.set)
         if message.finished:
             self.indexing = False
             self.articles.empty_message = self._empty_message()

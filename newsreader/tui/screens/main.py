@@ -210,7 +210,11 @@ class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, Folde
         self.watcher = FolderWatcher(self.index.root, settings.extensions)
         self.run_worker(
             lambda: index_folder(
-                self.index.root, settings.extensions, self.watcher, self.post_message
+                self.index.root,
+                settings.extensions,
+                self.watcher,
+                self.post_message,
+                self.rows_painted,
             ),
             thread=True,
             group="index",
