@@ -476,6 +476,8 @@ def _days_from_civil(y: int, m: int, d: int) -> int:
 
 
 _TIMEZONES: dict[int, timezone] = {0: UTC}
+#: The months of 30 days or fewer.
+_SHORT_MONTHS = frozenset({2, 4, 6, 9, 11})
 
 
 def ruby_time(
@@ -549,6 +551,17 @@ def _parse_time(string: str) -> datetime | RubyTime:
         minutes = int(tz.group(2)) * 60 if tz.group(2) else 0
         # Psych's own rule: the sign of the hours decides, so "-00:30" is +00:30.
         offset = offset - minutes if offset < 0 else offset + minutes
+    if (
+        dd == 31
+        and m in _SHORT_MONTHS
+        and offset < 0
+        and hh * 3600 + mm * 60 + ss - offset >= 86400
+    ):
+        # Ruby 3.1's Time.new (measured against it; Time.utc and Time.parse do otherwise): a
+        # 31st of a month of 30 days or fewer whose UTC time falls on the next day becomes the
+        # 30th of the month before, at the same clock time ("2021-4-31 23:00:00 -05" is March
+        # 30, where "2021-4-31 18:00:00 -05" is May 1).
+        m, dd = m - 1, 30
     try:
         return ruby_time(yy, m, dd, hh, mm, ss, offset, micro)
     except ValueError:
