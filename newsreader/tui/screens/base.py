@@ -90,6 +90,11 @@ class MainScreenBase(Screen[None]):
         self.indexed = asyncio.Event()
         #: True while a worker computes the view (filter + sort) for a large folder.
         self.filtering = False
+        #: True while the list shows only the first screen of a large view (the rows a keystroke
+        #: found first, in the sort): a worker completes it (see FolderSync.refresh_view).
+        self.completing = False
+        #: The extra rows (vanished, pinned) the view asked for last was to hold.
+        self._view_extra: list[Article] = []
         self._view_generation = 0
         #: All articles in the current sort, for (index version, sort key, reverse).
         self._sorted: tuple[tuple[int, str, bool], list[Article]] | None = None
@@ -170,10 +175,11 @@ class MainScreenBase(Screen[None]):
         """Refresh the status line: the published split is the view's."""
         counts = self.index.counts()
         shown = self.view
-        split = self.view_split()
+        split = None if self.completing else self.view_split()
         self.query_one(StatusBar).show_info(
             StatusInfo(
                 shown=len(shown),
+                counting=self.completing,
                 pinned=len(self.pinned),
                 total=counts.total,
                 published=split[0] if split else None,
@@ -199,6 +205,16 @@ class MainScreenBase(Screen[None]):
     def refresh_view(self, keep: str | None = None, *, keep_gone: bool = False) -> None:
         """Recompute the view from the index (see FolderSync)."""
         raise NotImplementedError
+
+    def settle_view(self) -> None:
+        """Complete a view shown as its first screen only, now (see FolderSync)."""
+        raise NotImplementedError
+
+    def full_view(self) -> list[Article]:
+        """The whole view, for actions that take all of it: computed now if the list shows
+        only its first screen (a keystroke's, while a worker completes it)."""
+        self.settle_view()
+        return self.view
 
     def show_location(self, location: Location) -> None:
         """Show an article in the side panes (see MainScreen)."""

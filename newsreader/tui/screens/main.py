@@ -584,4 +584,4 @@ class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, Folde
         whole folder, when nothing is filtered out)."""
         if self.filter_query.is_empty:
             return "", None
-        return self.filter_query.text, {a.id for a in self.view}
+        return self.filter_query.text, {a.id for a in self.full_view()}
