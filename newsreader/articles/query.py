@@ -555,10 +555,11 @@ class Query:
         start = 0
         seen_at = -1  # the index of ``through`` in rows, once found
         step = _FIRST_STEP
+        limit = total if budget is None else min(total, budget)
         while start < total:
-            if budget is not None and start >= budget:
+            if start >= limit:
                 return None
-            stop = min(total, start + step)
+            stop = min(limit, start + step)
             chunk = (
                 articles[start:stop] if pred is None else list(filter(pred, articles[start:stop]))
             )
@@ -580,7 +581,7 @@ class Query:
 
 
 #: Articles :meth:`Query.first` scans at least and at most in one step.
-_FIRST_STEP = 1024
+_FIRST_STEP = 256
 _FIRST_STEP_MAX = 16384
 
 
