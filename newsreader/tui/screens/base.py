@@ -175,7 +175,7 @@ class MainScreenBase(Screen[None]):
         """Refresh the status line: the published split is the view's."""
         counts = self.index.counts()
         shown = self.view
-        split = None if self.completing else self.view_split()
+        split = self.view_split()
         self.query_one(StatusBar).show_info(
             StatusInfo(
                 shown=len(shown),
@@ -192,7 +192,7 @@ class MainScreenBase(Screen[None]):
                 in_git=self.git_review.in_git is not False,
                 # Only counted in the queue view: a pass over every row, on every update.
                 queue_left=None
-                if self.queue_saved is None
+                if self.queue_saved is None or self.completing
                 else sum(1 for a in shown if not a.published),
                 query=self.filter_query.text,
                 loading=f"indexing… {self.loaded:,} files" if self.indexing else "",

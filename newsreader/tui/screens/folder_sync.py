@@ -108,7 +108,10 @@ class FolderSync(MainScreenBase):
         if len(self.index) < self.ASYNC_THRESHOLD:
             self._show_view(self.compute_view(extra), keep, self.index.version)
             return
-        first = self._first_screen(keep) if not extra and self.queue_saved is None else None
+        # Not for a view put back (its scroll offset waits for the whole view), nor one with
+        # rows merged in (pinned, vanished) or reordered (the queue): those come whole.
+        plain = not extra and self.queue_saved is None and self._pending_scroll is None
+        first = self._first_screen(keep) if plain and not self._pending_top else None
         if first is None:
             self.filtering = True
             self._compute_view_in_worker(self._view_generation, keep, extra)
