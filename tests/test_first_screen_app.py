@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from newsreader.articles import query as query_module
 from newsreader.articles.index import sort_articles
 from newsreader.articles.model import Article
 from newsreader.articles.query import parse_query
@@ -201,3 +202,25 @@ async def test_actions_on_the_whole_view_complete_it_first(
         assert not main.completing
         assert main.articles.current is whole(main, COMMON)[last + 1]
         await wait_until(pilot, lambda: main.index.get(target.id).published != target.published)  # type: ignore[union-attr]
+
+
+async def test_paging_past_the_first_screen_waits_for_the_whole_view(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(query_module, "_FIRST_STEP", 16)  # a first screen of about a screen
+    app = await _app(tmp_path, monkeypatch)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await ready(app, pilot)
+        main = app.main
+        held, _release = hold(main, monkeypatch)
+        main.query_one("#query", Input).value = COMMON
+        await wait_until(pilot, lambda: len(held) == 1)
+        main.set_focus(main.articles)
+        page = main.articles.page_rows
+        presses = len(main.articles.rows) // page + 1  # the last ones go past the first screen
+        assert main.completing
+        await pilot.press(*["pagedown"] * presses)
+        await wait_until(pilot, lambda: not main.completing)
+        assert list(main.articles.rows) == whole(main, COMMON)
+        assert main.articles.cursor == presses * page
+        assert main.articles.scroll_offset.y == presses * page

@@ -27,6 +27,8 @@ POLL_INTERVAL = 2.0
 FIRST_SCREEN_BUDGET = 25_000
 #: Rows the first screen holds beyond what fills the screen: a few keys of moving on.
 FIRST_SCREEN_MARGIN = 20
+#: Seconds from showing a first screen to starting its completion (the count, the rest).
+COMPLETE_DELAY = 0.15
 
 
 class FolderSync(MainScreenBase):
@@ -120,8 +122,11 @@ class FolderSync(MainScreenBase):
         self.filtering = False
         self._show_view(first.rows, keep, self.index.version, partial=not first.complete)
         if not first.complete:
-            # Once the first screen is painted: the worker would share the CPU with painting.
-            self.call_after_refresh(self._complete_view, self._view_generation)
+            # Once typing pauses: a worker would share the CPU with painting the first screen
+            # (and the detail of the article under the cursor), and a burst of keys costs one
+            # pass over the folder, not one per key.
+            generation = self._view_generation
+            self.set_timer(COMPLETE_DELAY, lambda: self._complete_view(generation))
 
     def _first_screen(self, keep: str | None) -> FirstMatches | None:
         """The query's first matches in the sort, enough for the screen as it stands (and the
@@ -135,13 +140,13 @@ class FolderSync(MainScreenBase):
         last = self._last_view
         if last is not None and last[0] == key and narrows(last[1], query.text):
             base = last[2]
-        # Enough rows for the screen as the list will show it, and two pages to move on: the
+        # Enough rows for the screen as the list will show it, and a few to move on: the
         # cursor goes to the kept article if it matches, else stays at its index, and the list
         # scrolls only as far as showing the cursor needs, so no row below it is on screen.
         article_list = self.articles
         kept = self.index.get(keep) if keep is not None else None
         through = kept if kept is not None and query.matches(kept) else None
-        beyond = 2 * article_list.page_rows + FIRST_SCREEN_MARGIN
+        beyond = article_list.page_rows + FIRST_SCREEN_MARGIN
         down_to = article_list.cursor if through is None else 0
         first = query.first(
             base, down_to + beyond, through=through, after=beyond, budget=FIRST_SCREEN_BUDGET

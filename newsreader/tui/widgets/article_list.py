@@ -494,7 +494,8 @@ class ArticleList(ScrollView, can_focus=True):
     def action_page_down(self) -> None:
         """Scroll a page down and move the cursor by as much."""
         page = self._page_height()
-        end = max(self.cursor, self.scroll_offset.y) + 2 * page + 1
+        # The page below: the rows a page further on, down to the cursor's new row.
+        end = max(self.cursor + page, self.scroll_offset.y + 2 * page)
         if self._wait_for_rest(self.action_page_down, end >= len(self._rows)):
             return
         self.scroll_to(y=self.scroll_offset.y + page, animate=False)
