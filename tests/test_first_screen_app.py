@@ -224,3 +224,24 @@ async def test_paging_past_the_first_screen_waits_for_the_whole_view(
         assert list(main.articles.rows) == whole(main, COMMON)
         assert main.articles.cursor == presses * page
         assert main.articles.scroll_offset.y == presses * page
+
+
+async def test_going_to_an_article_past_the_first_screen_does_not_pin_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A followed link or a chosen problem file in the view, but not among the rows found so
+    far: the cursor goes to its row in the whole view, not to a pinned copy."""
+    app = await _app(tmp_path, monkeypatch)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await ready(app, pilot)
+        main = app.main
+        held, _release = hold(main, monkeypatch)
+        main.query_one("#query", Input).value = COMMON
+        await wait_until(pilot, lambda: len(held) == 1)
+        full = whole(main, COMMON)
+        target = full[-1]
+        assert main.completing and target not in main.articles.rows
+        assert main.show_in_view(target.id)
+        assert not main.completing and not main.pinned
+        assert list(main.articles.rows) == full
+        assert main.articles.current is target

@@ -522,6 +522,7 @@ class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, Folde
         ]
 
         def chosen(article_id: str | None) -> None:
+            self.settle_view()
             if article_id and not self.articles.move_to(article_id):
                 self.set_query("")
                 self.articles.move_to(article_id)
