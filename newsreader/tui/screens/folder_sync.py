@@ -2,6 +2,8 @@
 
 Indexing and polling run in workers (:mod:`newsreader.tui.workers`) and post their results here;
 a large folder's view is computed in a worker too, so typing never waits for 100,000 articles.
+A keystroke there shows the first screen of its rows at once and the rest follows (see
+:meth:`FolderSync.refresh_view`).
 """
 
 from __future__ import annotations
@@ -92,6 +94,14 @@ class FolderSync(MainScreenBase):
         Small folders are done at once; large ones in a worker, so typing in the filter never
         waits for 100,000 articles to be filtered and sorted (the latest request wins). With
         ``keep_gone`` (a refresh the folder caused, not the user) rows of vanished files stay.
+
+        First screen first: in a large folder whose sorted view is at hand, the query's first
+        matches in the sort, enough for the screen, are found here (:meth:`Query.first`) and
+        shown at once (``completing``: the status line says "counting…"); the worker completes
+        the view once typing pauses, and a newer keystroke drops it. Whatever needs the whole
+        view meanwhile calls :meth:`settle_view`; the list's keys that go past the rows found
+        so far wait for it (:class:`ArticleList.WantsRest`). The final rows, count and cursor
+        are those a full evaluation gives.
         """
         current = self.articles.current
         # While the folder is read, newer articles keep arriving above the first rows: a cursor
