@@ -44,7 +44,7 @@ from __future__ import annotations
 import operator
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -52,7 +52,16 @@ from typing import NamedTuple
 from newsreader.articles.model import SEARCH_SEPARATOR, Article, fold_text
 from newsreader.articles.text import inert
 
-__all__ = ["MAX_DEPTH", "SYNTAX", "Predicate", "Query", "QueryError", "parse_query", "syntax_help"]
+__all__ = [
+    "MAX_DEPTH",
+    "SYNTAX",
+    "FirstMatches",
+    "Predicate",
+    "Query",
+    "QueryError",
+    "parse_query",
+    "syntax_help",
+]
 
 Predicate = Callable[[Article], bool]
 
@@ -520,6 +529,67 @@ class Query:
         if self._predicate is None:
             return list(articles)
         return list(filter(self._predicate, articles))
+
+    def first(
+        self,
+        articles: Sequence[Article],
+        want: int,
+        *,
+        through: Article | None = None,
+        after: int = 0,
+        budget: int | None = None,
+    ) -> FirstMatches | None:
+        """The first matches of ``articles``, in order: a prefix of :meth:`filter`'s list.
+
+        Enough to fill a screen without filtering everything: the scan stops once it has
+        ``want`` matches and, when ``through`` (an article object of ``articles``) matches too,
+        once it has passed it and ``after`` more. ``complete`` says the scan reached the end
+        (the rows are then the whole result). None when that needs more than ``budget``
+        articles scanned: a rare or absent word, left to a full :meth:`filter`.
+        """
+        pred = self._predicate
+        if through is not None and pred is not None and not pred(through):
+            through = None  # not among the matches: nothing to reach
+        rows: list[Article] = []
+        total = len(articles)
+        start = 0
+        seen_at = -1  # the index of ``through`` in rows, once found
+        step = _FIRST_STEP
+        limit = total if budget is None else min(total, budget)
+        while start < total:
+            if start >= limit:
+                return None
+            stop = min(limit, start + step)
+            chunk = (
+                articles[start:stop] if pred is None else list(filter(pred, articles[start:stop]))
+            )
+            if through is not None and seen_at < 0:
+                for i, a in enumerate(chunk):
+                    if a is through:
+                        seen_at = len(rows) + i
+                        break
+            rows += chunk
+            start = stop
+            # The next step: about as many articles as the matches so far say are still
+            # needed (a common word fills a screen in the first step, a rarer one in a few).
+            missing = max(want - len(rows), after + 1)
+            guess = missing * start // max(len(rows), 1) * 5 // 4
+            step = max(_FIRST_STEP, min(guess, _FIRST_STEP_MAX))
+            if len(rows) >= want and (through is None or 0 <= seen_at < len(rows) - after):
+                return FirstMatches(rows, start >= total)
+        return FirstMatches(rows, True)
+
+
+#: Articles :meth:`Query.first` scans at least and at most in one step.
+_FIRST_STEP = 256
+_FIRST_STEP_MAX = 16384
+
+
+class FirstMatches(NamedTuple):
+    """What :meth:`Query.first` found: the first matching rows, and whether they are all."""
+
+    rows: list[Article]
+    complete: bool
 
 
 def parse_query(text: str) -> Query:

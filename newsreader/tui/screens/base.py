@@ -93,6 +93,11 @@ class MainScreenBase(Screen[None]):
         self.rows_painted = threading.Event()
         #: True while a worker computes the view (filter + sort) for a large folder.
         self.filtering = False
+        #: True while the list shows only the first screen of a large view (the rows a keystroke
+        #: found first, in the sort): a worker completes it (see FolderSync.refresh_view).
+        self.completing = False
+        #: The extra rows (vanished, pinned) the view asked for last was to hold.
+        self._view_extra: list[Article] = []
         self._view_generation = 0
         #: All articles in the current sort, for (index version, sort key, reverse).
         self._sorted: tuple[tuple[int, str, bool], list[Article]] | None = None
@@ -177,6 +182,7 @@ class MainScreenBase(Screen[None]):
         self.query_one(StatusBar).show_info(
             StatusInfo(
                 shown=len(shown),
+                counting=self.completing,
                 pinned=len(self.pinned),
                 total=counts.total,
                 published=split[0] if split else None,
@@ -189,7 +195,7 @@ class MainScreenBase(Screen[None]):
                 in_git=self.git_review.in_git is not False,
                 # Only counted in the queue view: a pass over every row, on every update.
                 queue_left=None
-                if self.queue_saved is None
+                if self.queue_saved is None or self.completing
                 else sum(1 for a in shown if not a.published),
                 query=self.filter_query.text,
                 loading=f"indexing… {self.loaded:,} files" if self.indexing else "",
@@ -202,6 +208,16 @@ class MainScreenBase(Screen[None]):
     def refresh_view(self, keep: str | None = None, *, keep_gone: bool = False) -> None:
         """Recompute the view from the index (see FolderSync)."""
         raise NotImplementedError
+
+    def settle_view(self) -> None:
+        """Complete a view shown as its first screen only, now (see FolderSync)."""
+        raise NotImplementedError
+
+    def full_view(self) -> list[Article]:
+        """The whole view, for actions that take all of it: computed now if the list shows
+        only its first screen (a keystroke's, while a worker completes it)."""
+        self.settle_view()
+        return self.view
 
     def show_location(self, location: Location) -> None:
         """Show an article in the side panes (see MainScreen)."""

@@ -57,8 +57,13 @@ class FacetsView(MainScreenBase):
     def view_split(self) -> tuple[int, int] | None:
         """Published and unpublished rows of the view; None while a worker counts them.
 
-        Also brings the facets panel up to date when it is shown.
+        Also brings the facets panel up to date when it is shown. Neither is counted while the
+        list shows only the first screen of the view (the whole view comes next).
         """
+        if self.completing:
+            if self.facets_shown:
+                self.facets_panel.show_pending()
+            return None
         rows, version = self.view, self.index.version
         split = self._split(rows, version)
         facets_stale = self.facets_shown and not _same(self._facets_for, rows, version)

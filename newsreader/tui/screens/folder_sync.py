@@ -2,26 +2,36 @@
 
 Indexing and polling run in workers (:mod:`newsreader.tui.workers`) and post their results here;
 a large folder's view is computed in a worker too, so typing never waits for 100,000 articles.
+A keystroke there shows the first screen of its rows at once and the rest follows (see
+:meth:`FolderSync.refresh_view`).
 """
 
 from __future__ import annotations
 
-from textual import work
+from textual import on, work
 
 from newsreader.articles.index import sort_articles
 from newsreader.articles.model import Article
-from newsreader.articles.query import narrows
+from newsreader.articles.query import FirstMatches, narrows
 from newsreader.reading.watcher import FAST_INTERVAL, Signature
 from newsreader.session import SessionState
 from newsreader.tui.messages import FolderChanged, IndexBatch, ViewReady
 from newsreader.tui.screens.base import MainScreenBase
 from newsreader.tui.screens.views import queue_order
+from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.workers import poll_folder
 
 REFRESH_DELAY = 0.25
 #: Seconds between two asks whether the folder needs a look: the watcher answers cheaply (an
 #: inotify queue with events in it; polling, every ``watcher.POLL_INTERVAL`` seconds).
 WATCH_TICK = FAST_INTERVAL
+#: A keystroke in a large folder looks for its first screen of rows among at most this many
+#: articles, on the UI thread (a few milliseconds); a rarer word waits for the whole result.
+FIRST_SCREEN_BUDGET = 25_000
+#: Rows the first screen holds beyond what fills the screen: a few keys of moving on.
+FIRST_SCREEN_MARGIN = 20
+#: Seconds from showing a first screen to starting its completion (the count, the rest).
+COMPLETE_DELAY = 0.15
 
 
 class FolderSync(MainScreenBase):
@@ -88,6 +98,14 @@ class FolderSync(MainScreenBase):
         Small folders are done at once; large ones in a worker, so typing in the filter never
         waits for 100,000 articles to be filtered and sorted (the latest request wins). With
         ``keep_gone`` (a refresh the folder caused, not the user) rows of vanished files stay.
+
+        First screen first: in a large folder whose sorted view is at hand, the query's first
+        matches in the sort, enough for the screen, are found here (:meth:`Query.first`) and
+        shown at once (``completing``: the status line says "counting…"); the worker completes
+        the view once typing pauses, and a newer keystroke drops it. Whatever needs the whole
+        view meanwhile calls :meth:`settle_view`; the list's keys that go past the rows found
+        so far wait for it (:class:`ArticleList.WantsRest`). The final rows, count and cursor
+        are those a full evaluation gives.
         """
         current = self.articles.current
         # While the folder is read, newer articles keep arriving above the first rows: a cursor
@@ -102,11 +120,73 @@ class FolderSync(MainScreenBase):
             self.gone.clear()
         extra = [self._gone_rows[i] for i in self.gone if i in self._gone_rows]
         extra += [a for i in self.pinned if (a := self.index.get(i)) is not None]
+        self._view_extra = extra
         if len(self.index) < self.ASYNC_THRESHOLD:
             self._show_view(self.compute_view(extra), keep, self.index.version)
-        else:
+            return
+        # Not for a view put back (its scroll offset waits for the whole view), nor one with
+        # rows merged in (pinned, vanished) or reordered (the queue): those come whole.
+        plain = not extra and self.queue_saved is None and self._pending_scroll is None
+        first = self._first_screen(keep) if plain and not self._pending_top else None
+        if first is None:
             self.filtering = True
             self._compute_view_in_worker(self._view_generation, keep, extra)
+            return
+        # First screen first: the rows are shown now, the rest (and the count) follows.
+        self.filtering = False
+        self._show_view(first.rows, keep, self.index.version, partial=not first.complete)
+        if not first.complete:
+            # Once typing pauses: a worker would share the CPU with painting the first screen
+            # (and the detail of the article under the cursor), and a burst of keys costs one
+            # pass over the folder, not one per key.
+            generation = self._view_generation
+            self.set_timer(COMPLETE_DELAY, lambda: self._complete_view(generation))
+
+    def _first_screen(self, keep: str | None) -> FirstMatches | None:
+        """The query's first matches in the sort, enough for the screen as it stands (and the
+        kept article, if it matches); None when the sorted folder is not at hand (a worker
+        sorts) or the screen needs a long scan (a rare word)."""
+        key = (self.index.version, self.sort_key, self.sort_reverse)
+        cached = self._sorted
+        if cached is None or cached[0] != key:
+            return None
+        query, base = self.filter_query, cached[1]
+        last = self._last_view
+        if last is not None and last[0] == key and narrows(last[1], query.text):
+            base = last[2]
+        # Enough rows for the screen as the list will show it, and a few to move on: the
+        # cursor goes to the kept article if it matches, else stays at its index, and the list
+        # scrolls only as far as showing the cursor needs, so no row below it is on screen.
+        article_list = self.articles
+        kept = self.index.get(keep) if keep is not None else None
+        through = kept if kept is not None and query.matches(kept) else None
+        beyond = article_list.page_rows + FIRST_SCREEN_MARGIN
+        down_to = article_list.cursor if through is None else 0
+        first = query.first(
+            base, down_to + beyond, through=through, after=beyond, budget=FIRST_SCREEN_BUDGET
+        )
+        if first is not None and first.complete:
+            self._last_view = (key, query.text, first.rows)
+        return first
+
+    def _complete_view(self, generation: int) -> None:
+        if generation == self._view_generation and self.completing:
+            self._compute_view_in_worker(generation, None, self._view_extra)
+
+    def settle_view(self) -> None:
+        """Complete a view shown as its first screen only, now, on the UI thread (a fraction of
+        a second at 100,000 articles): an action that takes the whole view asked for it."""
+        if not self.completing:
+            return
+        self._view_generation += 1  # what a worker is computing is not wanted any more
+        self.filtering = False
+        current = self.articles.current
+        keep = current.id if current is not None else None
+        self._show_view(self.compute_view(self._view_extra), keep, self.index.version)
+
+    @on(ArticleList.WantsRest)
+    def _on_wants_rest(self) -> None:
+        self.settle_view()
 
     def compute_view(self, extra: list[Article] | None = None) -> list[Article]:
         """The articles the current query shows, in the current sort (safe in a worker).
@@ -143,9 +223,16 @@ class FolderSync(MainScreenBase):
         """A worker's view: shown unless a newer one was asked for meanwhile."""
         if message.generation == self._view_generation:
             self.filtering = False
-            self._show_view(message.rows, message.keep, message.version)
+            keep = message.keep
+            if self.completing:
+                # The rest of a first screen: the cursor stays on the article it is on now.
+                current = self.articles.current
+                keep = current.id if current is not None else keep
+            self._show_view(message.rows, keep, message.version)
 
-    def _show_view(self, rows: list[Article], keep: str | None, version: int) -> None:
+    def _show_view(
+        self, rows: list[Article], keep: str | None, version: int, *, partial: bool = False
+    ) -> None:
         # Rows computed from the index as it is now hold the kept article's very object, or do
         # not hold it at all: the list then finds it by identity, or knows it is not there
         # without comparing 100,000 ids.
@@ -153,9 +240,10 @@ class FolderSync(MainScreenBase):
         if keep is not None and version == self.index.version:
             kept = self.index.get(keep) or self._gone_rows.get(keep)
         self.view = rows
+        self.completing = partial
         self._gone_rows = {i: a for i, a in self._gone_rows.items() if i in self.gone}
         self.articles.set_gone(self.gone)
-        self.articles.set_rows(rows, keep=keep, kept=kept)
+        self.articles.set_rows(rows, keep=keep, kept=kept, partial=partial)
         if self._pending_top and rows:
             self.articles.move_to(rows[0].id)
         self._pending_top = False

@@ -529,6 +529,7 @@ class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, Folde
         ]
 
         def chosen(article_id: str | None) -> None:
+            self.settle_view()
             if article_id and not self.articles.move_to(article_id):
                 self.set_query("")
                 self.articles.move_to(article_id)
@@ -591,4 +592,4 @@ class MainScreen(History, TriageActions, ViewMemory, FacetsView, LongWork, Folde
         whole folder, when nothing is filtered out)."""
         if self.filter_query.is_empty:
             return "", None
-        return self.filter_query.text, {a.id for a in self.view}
+        return self.filter_query.text, {a.id for a in self.full_view()}

@@ -81,6 +81,7 @@ class TriageActions(MainScreenBase):
 
     def _write_current(self, action: str) -> None:
         """Queue ``action`` on the article under the cursor, then move on like ``p`` does."""
+        self.settle_view()  # the next row may be past the first screen of a large view
         current = self.articles.current
         if current is None:
             return
@@ -108,7 +109,7 @@ class TriageActions(MainScreenBase):
         A batch keeps this order, and undo puts the cursor on its first article: the top one
         the editor saw, not whichever the index happens to hold first.
         """
-        in_view = [a for a in self.view if a.id in self.marks]
+        in_view = [a for a in self.full_view() if a.id in self.marks]
         seen = {a.id for a in in_view}
         hidden = [a for a in self.index.articles if a.id in self.marks and a.id not in seen]
         return in_view + hidden
@@ -145,11 +146,11 @@ class TriageActions(MainScreenBase):
 
     def bulk_view(self, publish: bool) -> None:
         """Publish or unpublish every article in the view (palette)."""
-        self.confirm_bulk(list(self.view), publish, "shown")
+        self.confirm_bulk(list(self.full_view()), publish, "shown")
 
     def mark_all(self) -> None:
         """Mark every article in the view (palette)."""
-        self.marks |= {a.id for a in self.view}
+        self.marks |= {a.id for a in self.full_view()}
         self.articles.set_marks(self.marks)
         self.update_status()
 

@@ -52,6 +52,7 @@ class ViewMemory(MainScreenBase):
 
         False when the folder has no such article (the cursor stays).
         """
+        self.settle_view()  # not pinned for being past the first screen of a large view
         if self.articles.move_to(article_id):
             return True
         if article_id not in self.index:
@@ -84,6 +85,7 @@ class ViewMemory(MainScreenBase):
             view.pinned,
         )
         if same:
+            self.settle_view()
             if view.cursor is not None:
                 self.articles.move_to(view.cursor)
             self._scroll_list(view.scroll)

@@ -21,7 +21,7 @@ and ``space`` merely posts :class:`ArticleList.ToggleMark` for the owner to deci
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import repeat
@@ -276,6 +276,20 @@ class ArticleList(ScrollView, can_focus=True):
             """The list that sent the message."""
             return self.article_list
 
+    class WantsRest(Message):
+        """The rows are only the first screen of the view, and a key needs the rest (``G``,
+        moving past the last row): the owner should give the whole view now. The key waits,
+        and is done once :meth:`set_rows` brings the rest."""
+
+        def __init__(self, *, article_list: ArticleList | None = None) -> None:
+            super().__init__()
+            self.article_list = article_list
+
+        @property
+        def control(self) -> ArticleList | None:
+            """The list that sent the message."""
+            return self.article_list
+
     cursor: reactive[int] = reactive(0, init=False)
     """Index of the highlighted row (clamped to the rows; 0 when the list is empty)."""
 
@@ -300,6 +314,10 @@ class ArticleList(ScrollView, can_focus=True):
         self._sort: tuple[str, bool] | None = None
         # Strips of the rows on screen, keyed by (index, width, cursor?, marked?, focused?).
         self._strips: dict[tuple[int, int, bool, bool, bool, bool], Strip] = {}
+        # The rows are a first screen only (see set_rows): keys that need the rest wait here,
+        # in order, with every key after them, until the whole view comes.
+        self._partial = False
+        self._waiting: list[Callable[[], None]] = []
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.virtual_size = Size(0, 1)
 
@@ -320,8 +338,23 @@ class ArticleList(ScrollView, can_focus=True):
         """The article under the cursor, or None when the list is empty."""
         return self._rows[self.cursor] if self._rows else None
 
+    @property
+    def partial(self) -> bool:
+        """Whether the rows are only the first screen of the view (the rest is coming)."""
+        return self._partial
+
+    @property
+    def page_rows(self) -> int:
+        """How many rows one page shows (and moves): the visible rows below the header."""
+        return self._page_height()
+
     def set_rows(
-        self, rows: list[Article], *, keep: str | None = None, kept: Article | None = None
+        self,
+        rows: list[Article],
+        *,
+        keep: str | None = None,
+        kept: Article | None = None,
+        partial: bool = False,
     ) -> None:
         """Show ``rows`` (kept, not copied); the cursor follows ``keep`` if it is among them.
 
@@ -329,6 +362,10 @@ class ArticleList(ScrollView, can_focus=True):
         and :class:`Highlighted` is posted for the article now under the cursor. ``kept``, when
         given, is the very object the rows hold for ``keep`` if they hold it at all (the owner
         computed them from the index as it is): it is then looked for by identity only.
+
+        ``partial`` rows are the first screen of a view whose rest is still being computed:
+        moving within them works; keys that need more (the last row, past the last row) post
+        :class:`WantsRest` and wait, with every key after them, for the next whole ``set_rows``.
         """
         old_cursor = self.cursor
         old_current = self.current
@@ -348,6 +385,20 @@ class ArticleList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
         self._post_highlighted()
+        self._partial = partial
+        if not partial and self._waiting:
+            waiting, self._waiting = self._waiting, []
+            for key in waiting:
+                key()
+
+    def _wait_for_rest(self, key: Callable[[], None], needs_rest: bool) -> bool:
+        """True when ``key`` must wait for the whole view (it is kept and done then)."""
+        if not self._partial or not (needs_rest or self._waiting):
+            return False
+        if not self._waiting:
+            self.post_message(self.WantsRest(article_list=self))
+        self._waiting.append(key)
+        return True
 
     def _set_row_count(self, count: int) -> None:
         """Size the scrollable area for ``count`` rows (and the header line)."""
@@ -418,34 +469,50 @@ class ArticleList(ScrollView, can_focus=True):
 
     def action_cursor_down(self) -> None:
         """Move the cursor one row down."""
+        if self._wait_for_rest(self.action_cursor_down, self.cursor + 1 >= len(self._rows)):
+            return
         self.cursor += 1
 
     def action_cursor_up(self) -> None:
         """Move the cursor one row up."""
+        if self._wait_for_rest(self.action_cursor_up, False):
+            return
         self.cursor -= 1
 
     def action_cursor_first(self) -> None:
         """Move the cursor to the first row."""
+        if self._wait_for_rest(self.action_cursor_first, False):
+            return
         self.cursor = 0
 
     def action_cursor_last(self) -> None:
         """Move the cursor to the last row."""
+        if self._wait_for_rest(self.action_cursor_last, True):
+            return
         self.cursor = len(self._rows) - 1
 
     def action_page_down(self) -> None:
         """Scroll a page down and move the cursor by as much."""
         page = self._page_height()
+        # The page below: the rows a page further on, down to the cursor's new row.
+        end = max(self.cursor + page, self.scroll_offset.y + 2 * page)
+        if self._wait_for_rest(self.action_page_down, end >= len(self._rows)):
+            return
         self.scroll_to(y=self.scroll_offset.y + page, animate=False)
         self.cursor += page
 
     def action_page_up(self) -> None:
         """Scroll a page up and move the cursor by as much."""
+        if self._wait_for_rest(self.action_page_up, False):
+            return
         page = self._page_height()
         self.scroll_to(y=max(0, self.scroll_offset.y - page), animate=False)
         self.cursor -= page
 
     def action_toggle_mark(self) -> None:
         """Ask the owner to toggle the mark of the current article, then move down."""
+        if self._wait_for_rest(self.action_toggle_mark, self.cursor + 1 >= len(self._rows)):
+            return
         article = self.current
         if article is None:
             return

@@ -15,6 +15,8 @@ class StatusInfo:
     """Everything the status line shows; the screen fills it in."""
 
     shown: int = 0
+    #: The shown rows are the first screen of a view still being counted ("counting…").
+    counting: bool = False
     #: Of the shown rows, how many the filter hides but were pinned (a followed story).
     pinned: int = 0
     total: int = 0
@@ -54,7 +56,10 @@ class StatusBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         if info.loading:
             text.append(f"{info.loading}  ", style="bold yellow")
-        text.append(f"{info.shown:,}/{info.total:,} shown", style="bold")
+        if info.counting:
+            text.append(f"counting…/{info.total:,} shown", style="bold")
+        else:
+            text.append(f"{info.shown:,}/{info.total:,} shown", style="bold")
         if info.pinned:
             text.append(f" ({info.pinned:,} pinned)")
         if info.queue_left is not None:
