@@ -19,7 +19,9 @@ from textual.widgets import Static
 
 from newsreader.articles.model import Article
 from newsreader.articles.stories import Story, StoryBook
+from newsreader.reading import heap
 from newsreader.reading.loader import load_file
+from newsreader.tui import story_keeper
 from newsreader.tui.app import NewsreaderApp, make_app
 from newsreader.tui.messages import FolderChanged
 from newsreader.tui.screens.main import MainScreen
@@ -347,3 +349,25 @@ async def test_a_grouping_of_an_index_changed_meanwhile_is_dropped_and_redone(
         assert calls == [7, 8]  # the stale result was dropped, not shown
         assert app.stories.version == app.index.version
         assert [len(s.articles) for s in app.stories.stories] == [4, 3]
+
+
+async def test_a_full_grouping_of_a_large_folder_gives_its_peak_back(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a full regroup the keeper hands the allocator's free memory back (malloc_trim);
+    an incremental update after a write does not."""
+    released: list[int] = []
+    monkeypatch.setattr(story_keeper, "RELEASE_AT", 0)  # this small folder counts as large
+    monkeypatch.setattr(story_keeper.heap, "release", lambda: released.append(1) or True)
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        assert released == [1]
+        await pilot.press("p")
+        await wait_until(pilot, lambda: not app.index.get(S1B).published)  # type: ignore[union-attr]
+        await wait_until(pilot, lambda: app.stories.version == app.index.version)
+        assert released == [1]
+
+
+def test_heap_release_trims_where_glibc_is() -> None:
+    assert heap.release() is (heap._TRIM is not None)

@@ -9,7 +9,9 @@ dies later in a cycle (widgets, caches and strips of the app) is freed by :func:
 
 from __future__ import annotations
 
+import ctypes
 import gc
+from collections.abc import Callable
 
 
 def freeze() -> None:
@@ -28,3 +30,29 @@ def settle() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+def _trimmer() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (not glibc, not Linux)."""
+    try:
+        libc = ctypes.CDLL(None)
+        trim: Callable[[int], int] = libc.malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+_TRIM = _trimmer()
+
+
+def release() -> bool:
+    """Give the memory the C allocator holds free back to the system (glibc's ``malloc_trim``).
+
+    A grouping of 100,000 articles into stories peaks ~50 MB above what it keeps; freed, most of
+    that stays in the allocator's pools and so in the app's resident memory. Call it after such
+    a peak. False where there is nothing to call.
+    """
+    if _TRIM is None:
+        return False
+    _TRIM(0)
+    return True

@@ -23,10 +23,13 @@ from textual.message_pump import MessagePump
 from newsreader.articles.index import ArticleIndex
 from newsreader.articles.model import Article
 from newsreader.articles.stories import Story, StoryBook
+from newsreader.reading import heap
 from newsreader.tui.messages import StoriesPending, StoriesReady
 
 #: Folders up to this many articles get their URL map built on the UI thread before grouping.
 PREBUILT_URL_MAP = 20_000
+#: A full grouping of at least this many articles gives its freed peak back to the system.
+RELEASE_AT = 10_000
 
 
 class StoryKeeper:
@@ -101,11 +104,14 @@ class StoryKeeper:
 
     def _group(self, articles: Sequence[Article], version: int) -> None:
         """In the worker: group, then hand the result to the UI thread."""
+        full_runs = self._book.full_runs
         try:
             stories = self._book.update(articles, self._index)
         except Exception as exc:  # the index changed under the link lookup, or a bug
             self._call(self._failed, version, str(exc) or repr(exc))
             return
+        if self._book.full_runs != full_runs and len(articles) >= RELEASE_AT:
+            heap.release()  # a full grouping's peak, freed, back to the system
         self._call(self._grouped, version, stories)
 
     def _call(self, callback: Callable[..., None], *args: object) -> None:
