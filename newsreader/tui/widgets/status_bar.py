@@ -76,7 +76,7 @@ class StatusBar(Static):
             what = "uncommitted" if info.in_git else "to review"
             text.append(f"  ✎ {info.uncommitted:,} {what}", style="bold")
         if info.bad:
-            text.append(f"  ! {info.bad:,} bad", style="red")
+            text.append(f"  ! {info.bad:,} bad", style="bold red")
             if info.reaching_site:
                 text.append(f" ({info.reaching_site:,} on the site)", style="bold red")
         text.append(f"  decisions {info.decisions}")
