@@ -33,7 +33,9 @@ from newsreader.reading import heap
 from newsreader.reading.cache import CacheError, cache_path, load_cache, save_cache
 from newsreader.reading.loader import (
     DEFAULT_EXTENSIONS,
+    MAX_DEPTH,
     FoundFile,
+    file_signature,
     find_files,
     first_files,
     load_file,
@@ -81,7 +83,10 @@ def _records(root: str, files: Iterable[tuple[str, int, int]]) -> list[Record]:
     for article_id, size, mtime_ns in files:
         item = load_file(root, article_id)
         if isinstance(item, BadFile):
-            # A bad file's record keeps the walk's size and mtime, to know when to retry it.
+            # A bad file's record keeps the walk's size and mtime, to know when to retry it
+            # (a walk that did not stat the files: as they are now).
+            if size < 0:
+                size, mtime_ns = file_signature(root, article_id)
             records.append(to_record(item, FileStamp(size, mtime_ns, b"")))
         else:
             records.append(to_record(item))
@@ -223,7 +228,12 @@ def index_updates(
     pending: list[FoundFile] = []
     stale = 0
     listed = ahead.files() if ahead is not None else None
-    walk = listed if listed is not None else _triples(find_files(root, extensions))
+    if listed is not None:
+        walk: Iterable[tuple[str, int, int]] = listed
+    else:
+        # Nothing known yet (a cold index): every file is read, its stamp taken as it is read,
+        # so the walk need not stat them (positional: as tests wrap find_files).
+        walk = _triples(find_files(root, extensions, MAX_DEPTH, bool(state.items)))
     try:
         for article_id, size, mtime_ns in walk:
             state.total += 1
