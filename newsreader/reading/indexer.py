@@ -40,7 +40,13 @@ from newsreader.reading.loader import (
     first_files,
     load_file,
 )
-from newsreader.reading.records import Record, RecordError, from_record, to_record
+from newsreader.reading.records import (
+    Record,
+    RecordError,
+    from_fresh_record,
+    from_record,
+    to_record,
+)
 
 #: Files to parse before worker processes are worth their start-up.
 PARALLEL_THRESHOLD = 3000
@@ -398,10 +404,12 @@ class _State:
             self.bad_sigs.clear()
             yield IndexUpdate(removed=removed)
 
-    def _add(self, records: list[Record]) -> list[Article | BadFile]:
+    def _add(
+        self, records: list[Record], convert: Callable[[Record], Article | BadFile] = from_record
+    ) -> list[Article | BadFile]:
         items = []
         for record in records:
-            item = from_record(record)
+            item = convert(record)
             if isinstance(item, BadFile):
                 self.bad_sigs[item.id] = (record[2], record[3])
             self.items[item.id] = item
@@ -435,13 +443,13 @@ class _State:
         """Records of files read before the walk: like cached ones, counted only once the walk
         finds them current (a file changed meanwhile is read again)."""
         self.changed = True  # the cache is written, even if the walk finds nothing else to read
-        return IndexUpdate(self._add(records))
+        return IndexUpdate(self._add(records, from_fresh_record))
 
     def take(self, records: list[Record], packed: bytes | None = None) -> IndexUpdate:
         """Freshly parsed records (``packed``: as a worker sent them): remember them and make
         an update."""
         self.changed = True
-        items = self._add(records)
+        items = self._add(records, from_fresh_record)
         if packed is not None:
             self.packed.append((packed, [item.id for item in items]))
         self.seen.update(i.id for i in items)
