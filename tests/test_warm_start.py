@@ -87,6 +87,29 @@ def test_every_record_of_a_folder_gives_the_same_item_fresh_or_cached(tmp_path: 
     assert [from_fresh_record(r) for r in records] == [from_record(r) for r in records]
 
 
+def test_a_record_made_without_the_article_is_the_articles_record(tmp_path: Path) -> None:
+    """Workers make each record straight from the file's fields: the same record as the
+    article built from them gives."""
+    from newsreader.reading.loader import load_file, read_file
+    from newsreader.reading.parsing import parse_summary
+    from newsreader.reading.records import article_record
+
+    generate_corpus(tmp_path, 80, seed=9)
+    made, built = [], []
+    for found in find_files(tmp_path):
+        got = read_file(tmp_path, found.id)
+        assert isinstance(got, tuple)
+        summary = parse_summary(found.id, got[0])
+        article = load_file(tmp_path, found.id)
+        if isinstance(summary, tuple):
+            assert isinstance(article, Article)
+            made.append(article_record(found.id, got[1], summary))
+            built.append(to_record(article))
+        else:
+            assert summary == article  # the same bad file
+    assert len(made) > 40 and made == built
+
+
 def test_a_record_shares_what_the_constructor_shares() -> None:
     restored = from_record(to_record(full_article()))
     assert isinstance(restored, Article)

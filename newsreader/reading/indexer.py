@@ -38,11 +38,13 @@ from newsreader.reading.loader import (
     file_signature,
     find_files,
     first_files,
-    load_file,
+    read_file,
 )
+from newsreader.reading.parsing import parse_summary
 from newsreader.reading.records import (
     Record,
     RecordError,
+    article_record,
     from_fresh_record,
     from_record,
     to_record,
@@ -87,15 +89,22 @@ def _records(root: str, files: Iterable[tuple[str, int, int]]) -> list[Record]:
     # The per-file loop of a cold index, in workers too: (id, size, mtime_ns) as the walk saw it.
     records = []
     for article_id, size, mtime_ns in files:
-        item = load_file(root, article_id)
-        if isinstance(item, BadFile):
-            # A bad file's record keeps the walk's size and mtime, to know when to retry it
-            # (a walk that did not stat the files: as they are now).
-            if size < 0:
-                size, mtime_ns = file_signature(root, article_id)
-            records.append(to_record(item, FileStamp(size, mtime_ns, b"")))
+        # load_file, then to_record: without building the article the record is made from.
+        got = read_file(root, article_id)
+        if isinstance(got, BadFile):
+            bad = got
         else:
-            records.append(to_record(item))
+            data, stamp = got
+            summary = parse_summary(article_id, data)
+            if not isinstance(summary, BadFile):
+                records.append(article_record(article_id, stamp, summary))
+                continue
+            bad = summary
+        # A bad file's record keeps the walk's size and mtime, to know when to retry it (a
+        # walk that did not stat the files: as they are now).
+        if size < 0:
+            size, mtime_ns = file_signature(root, article_id)
+        records.append(to_record(bad, FileStamp(size, mtime_ns, b"")))
     return records
 
 

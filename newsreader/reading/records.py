@@ -93,6 +93,48 @@ def to_record(item: Article | BadFile, stamp: FileStamp | None = None) -> Record
     )
 
 
+def article_record(article_id: str, stamp: FileStamp, summary: tuple[Any, ...]) -> Record:
+    """``to_record(Article(article_id, stamp, *summary))`` without building the article (a
+    worker's per-file work in a cold index), ``summary`` as
+    :func:`~newsreader.reading.parsing.parse_summary` gives it. What the article would share
+    (its original URL with its web URL, equal topic tuples) is shared here too, so the
+    records pack to the same bytes."""
+    # fmt: off
+    (title, excerpt, date, date_raw, provider, domain, topics, kind, category, quality, heat,
+     flag, has_flag, renders, site_time, site_problem, web, original, amp, cdn, image_count,
+     related, warnings) = summary
+    # fmt: on
+    return (
+        ARTICLE,
+        article_id,
+        stamp.size,
+        stamp.mtime_ns,
+        stamp.digest,
+        title,
+        search_text(title, excerpt, provider, domain),
+        _date_out(date),
+        date_raw,
+        provider,
+        domain,
+        _TOPIC_TUPLES.setdefault(topics, topics),
+        kind,
+        category,
+        quality,
+        heat,
+        flag,
+        has_flag,
+        (web, web if original == web else original, amp, cdn),
+        image_count,
+        tuple(
+            (r.title, r.urls, r.provider, r.domain, _date_out(r.date), r.quality) for r in related
+        ),
+        warnings,
+        renders,
+        site_time,
+        site_problem,
+    )
+
+
 def record_key(record: Record) -> tuple[str, int, int]:
     """(id, size, mtime_ns) of a record, to compare with what is on disk."""
     if not isinstance(record, tuple) or len(record) < 4:
