@@ -15,7 +15,7 @@ from newsreader.articles.model import Article, FileStamp, RelatedLink
 from newsreader.reading import indexer
 from newsreader.reading.indexer import _WalkAhead, index_updates
 from newsreader.reading.loader import DEFAULT_EXTENSIONS, find_files
-from newsreader.reading.records import RecordError, from_record, to_record
+from newsreader.reading.records import RecordError, from_fresh_record, from_record, to_record
 from newsreader.samplegen import generate_corpus
 
 
@@ -62,6 +62,52 @@ def test_an_article_from_its_record_equals_it_in_every_field(changes: dict[str, 
     for f in dataclasses.fields(Article):
         assert getattr(restored, f.name) == getattr(article, f.name), f.name
     assert restored == article
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"date": None, "quality": None, "flag": None, "topics": (), "related": ()}],
+)
+def test_a_fresh_record_gives_what_a_cached_one_gives(changes: dict[str, object]) -> None:
+    """Records just made here or by a worker skip the cache's checks, and nothing else."""
+    record = to_record(full_article(**changes))
+    fresh, checked = from_fresh_record(record), from_record(record)
+    assert isinstance(fresh, Article) and isinstance(checked, Article)
+    for f in dataclasses.fields(Article):
+        assert getattr(fresh, f.name) == getattr(checked, f.name), f.name
+    assert fresh.original_url is fresh.web_url
+    assert fresh.topics is checked.topics
+
+
+def test_every_record_of_a_folder_gives_the_same_item_fresh_or_cached(tmp_path: Path) -> None:
+    generate_corpus(tmp_path, 60, seed=5)
+    (tmp_path / "broken.md").write_bytes(b"---\ntitle: [unclosed\n---\n")
+    records = indexer.parse_records(tmp_path, find_files(tmp_path))
+    assert any(r[0] != 0 for r in records)  # a bad file too
+    assert [from_fresh_record(r) for r in records] == [from_record(r) for r in records]
+
+
+def test_a_record_made_without_the_article_is_the_articles_record(tmp_path: Path) -> None:
+    """Workers make each record straight from the file's fields: the same record as the
+    article built from them gives."""
+    from newsreader.reading.loader import load_file, read_file
+    from newsreader.reading.parsing import parse_summary
+    from newsreader.reading.records import article_record
+
+    generate_corpus(tmp_path, 80, seed=9)
+    made, built = [], []
+    for found in find_files(tmp_path):
+        got = read_file(tmp_path, found.id)
+        assert isinstance(got, tuple)
+        summary = parse_summary(found.id, got[0])
+        article = load_file(tmp_path, found.id)
+        if isinstance(summary, tuple):
+            assert isinstance(article, Article)
+            made.append(article_record(found.id, got[1], summary))
+            built.append(to_record(article))
+        else:
+            assert summary == article  # the same bad file
+    assert len(made) > 40 and made == built
 
 
 def test_a_record_shares_what_the_constructor_shares() -> None:

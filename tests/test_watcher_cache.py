@@ -422,3 +422,25 @@ def test_workers_start_when_prepared_before_stderr_is_taken_over(
         check=True,
     )
     assert result.stdout.split() == [where, "61"]
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_cold_index_keeps_each_bad_files_stat_without_statting_in_the_walk(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    """A cold walk lists without stat-ing; a bad file's record still has its size and mtime
+    (to know when to read it again), and a warm walk, which stats, finds it current."""
+    import newsreader.reading.indexer
+
+    monkeypatch.setattr(newsreader.reading.indexer, "PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr(newsreader.reading.indexer, "CHUNK", 8)
+    (corpus / "empty.md").write_bytes(b"")
+    run(corpus, parallel=parallel)
+    records = cached_records(cache_path(corpus))
+    bad = {r[1]: (r[2], r[3]) for r in records if r[0] != 0}  # type: ignore[index]
+    for name in ("broken.md", "empty.md"):
+        st = (corpus / name).stat()
+        assert bad[name] == (st.st_size, st.st_mtime_ns)
+    _, warm = run(corpus, parallel=parallel)
+    # Only the cached rows: every file, the bad ones too, is found current and not read again.
+    assert sum(len(u.items) for u in warm) == len(records)

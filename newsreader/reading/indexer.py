@@ -33,12 +33,22 @@ from newsreader.reading import heap
 from newsreader.reading.cache import CacheError, cache_path, load_cache, save_cache
 from newsreader.reading.loader import (
     DEFAULT_EXTENSIONS,
+    MAX_DEPTH,
     FoundFile,
+    file_signature,
     find_files,
     first_files,
-    load_file,
+    read_file,
 )
-from newsreader.reading.records import Record, RecordError, from_record, to_record
+from newsreader.reading.parsing import parse_summary
+from newsreader.reading.records import (
+    Record,
+    RecordError,
+    article_record,
+    from_fresh_record,
+    from_record,
+    to_record,
+)
 
 #: Files to parse before worker processes are worth their start-up.
 PARALLEL_THRESHOLD = 3000
@@ -79,12 +89,22 @@ def _records(root: str, files: Iterable[tuple[str, int, int]]) -> list[Record]:
     # The per-file loop of a cold index, in workers too: (id, size, mtime_ns) as the walk saw it.
     records = []
     for article_id, size, mtime_ns in files:
-        item = load_file(root, article_id)
-        if isinstance(item, BadFile):
-            # A bad file's record keeps the walk's size and mtime, to know when to retry it.
-            records.append(to_record(item, FileStamp(size, mtime_ns, b"")))
+        # load_file, then to_record: without building the article the record is made from.
+        got = read_file(root, article_id)
+        if isinstance(got, BadFile):
+            bad = got
         else:
-            records.append(to_record(item))
+            data, stamp = got
+            summary = parse_summary(article_id, data)
+            if not isinstance(summary, BadFile):
+                records.append(article_record(article_id, stamp, summary))
+                continue
+            bad = summary
+        # A bad file's record keeps the walk's size and mtime, to know when to retry it (a
+        # walk that did not stat the files: as they are now).
+        if size < 0:
+            size, mtime_ns = file_signature(root, article_id)
+        records.append(to_record(bad, FileStamp(size, mtime_ns, b"")))
     return records
 
 
@@ -223,7 +243,12 @@ def index_updates(
     pending: list[FoundFile] = []
     stale = 0
     listed = ahead.files() if ahead is not None else None
-    walk = listed if listed is not None else _triples(find_files(root, extensions))
+    if listed is not None:
+        walk: Iterable[tuple[str, int, int]] = listed
+    else:
+        # Nothing known yet (a cold index): every file is read, its stamp taken as it is read,
+        # so the walk need not stat them (positional: as tests wrap find_files).
+        walk = _triples(find_files(root, extensions, MAX_DEPTH, bool(state.items)))
     try:
         for article_id, size, mtime_ns in walk:
             state.total += 1
@@ -388,10 +413,12 @@ class _State:
             self.bad_sigs.clear()
             yield IndexUpdate(removed=removed)
 
-    def _add(self, records: list[Record]) -> list[Article | BadFile]:
+    def _add(
+        self, records: list[Record], convert: Callable[[Record], Article | BadFile] = from_record
+    ) -> list[Article | BadFile]:
         items = []
         for record in records:
-            item = from_record(record)
+            item = convert(record)
             if isinstance(item, BadFile):
                 self.bad_sigs[item.id] = (record[2], record[3])
             self.items[item.id] = item
@@ -425,13 +452,13 @@ class _State:
         """Records of files read before the walk: like cached ones, counted only once the walk
         finds them current (a file changed meanwhile is read again)."""
         self.changed = True  # the cache is written, even if the walk finds nothing else to read
-        return IndexUpdate(self._add(records))
+        return IndexUpdate(self._add(records, from_fresh_record))
 
     def take(self, records: list[Record], packed: bytes | None = None) -> IndexUpdate:
         """Freshly parsed records (``packed``: as a worker sent them): remember them and make
         an update."""
         self.changed = True
-        items = self._add(records)
+        items = self._add(records, from_fresh_record)
         if packed is not None:
             self.packed.append((packed, [item.id for item in items]))
         self.seen.update(i.id for i in items)

@@ -43,12 +43,20 @@ def folder_depth(rel_dir: str) -> int:
 
 
 def find_files(
-    root: Path, extensions: Iterable[str] = DEFAULT_EXTENSIONS, max_depth: int = MAX_DEPTH
+    root: Path,
+    extensions: Iterable[str] = DEFAULT_EXTENSIONS,
+    max_depth: int = MAX_DEPTH,
+    stat_files: bool = True,
 ) -> Iterator[FoundFile]:
     """Yield every article file below ``root``, in a stable (sorted) order.
 
     Iterative, with an explicit stack (a deep folder must not exhaust Python's recursion
     limit), and folders more than ``max_depth`` levels below ``root`` are not entered.
+
+    ``stat_files=False``: the files are not stat-ed (size and mtime_ns are -1), and the listing's
+    entry type alone tells a regular file (as ``S_ISREG`` of the stat would). For a cold index,
+    which reads every file anyway (its stamp comes from ``fstat`` there): 100,000 stat calls
+    fewer, ~0.25 s of a process that shares the CPU with the workers.
     """
     wanted = tuple(ext.lower() for ext in extensions)
     stack = [""]
@@ -63,8 +71,9 @@ def find_files(
         except OSError:
             continue
         subdirs: list[str] = []
+        check = _article_file if stat_files else _unstated_article_file
         for entry in entries:
-            found = _article_file(entry, prefix, wanted, subdirs)
+            found = check(entry, prefix, wanted, subdirs)
             if found is not None:
                 yield found
         stack.extend(reversed(subdirs))
@@ -134,6 +143,36 @@ def _article_file(
     if stat.S_ISREG(st.st_mode):
         return FoundFile(prefix + name, st.st_size, st.st_mtime_ns)
     return None
+
+
+def _unstated_article_file(
+    entry: os.DirEntry[str], prefix: str, wanted: tuple[str, ...], subdirs: list[str]
+) -> FoundFile | None:
+    """:func:`_article_file` without the stat: the type from the listing (or from ``lstat``
+    where the listing gives none, as ``DirEntry.is_file`` does), size and mtime_ns -1."""
+    name = entry.name
+    if name.startswith("."):
+        return None
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            subdirs.append(prefix + name)
+            return None
+        if not name.lower().endswith(wanted):
+            return None
+        if entry.is_file(follow_symlinks=False):
+            return FoundFile(prefix + name, -1, -1)
+    except OSError:
+        pass
+    return None
+
+
+def file_signature(root: str | os.PathLike[str], article_id: str) -> tuple[int, int]:
+    """(size, mtime_ns) of a file, not following a symlink; (-1, -1) if it cannot be stat-ed."""
+    try:
+        st = os.stat(f"{os.fspath(root)}/{article_id}", follow_symlinks=False)
+    except (OSError, ValueError):
+        return -1, -1
+    return st.st_size, st.st_mtime_ns
 
 
 _name = attrgetter("name")

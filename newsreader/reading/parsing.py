@@ -277,6 +277,16 @@ def parse_article(article_id: str, data: bytes, stamp: FileStamp) -> Article | B
     return summarize(article_id, mapping, stamp, reading)
 
 
+def parse_summary(article_id: str, data: bytes) -> Summary | BadFile:
+    """:func:`parse_article` without building the article: its fields (see :func:`_summary`),
+    for a record made at once (:func:`~newsreader.reading.records.article_record`)."""
+    read = _read(article_id, data)
+    if isinstance(read, BadFile):
+        return read
+    mapping, _body, reading = read
+    return _summary(article_id, mapping, reading)
+
+
 def _read(article_id: str, data: bytes) -> tuple[dict[str, Any], str, jekyll.Reading] | BadFile:
     """(mapping, body, Jekyll's reading) of a file we can index, else the BadFile."""
     if not jekyll.has_yaml_header(data):
@@ -486,6 +496,23 @@ def summarize(
     """
     if reading is None:
         reading = _plain_reading(article_id, mapping) or _psych_free_reading(article_id, mapping)
+    return Article(article_id, stamp, *_summary(article_id, mapping, reading))
+
+
+#: What :func:`_summary` gives: Article's fields after ``id`` and ``stamp``, in their order,
+#: ``excerpt`` included and ``search`` not (Article computes it).
+Summary = tuple[
+    str, str, datetime | None, str, str, str, tuple[str, ...], str, str, int | None, int | None,
+    bool | None, bool, bool, float | None, str, str, str, str, str, int,
+    tuple[RelatedLink, ...], tuple[str, ...],
+]  # fmt: skip
+
+
+def _summary(article_id: str, mapping: Mapping[Any, Any], reading: jekyll.Reading) -> Summary:
+    """The fields of the article, as positional arguments of :class:`Article` after the stamp.
+
+    Each is worked out in the order that sets the order of the warnings.
+    """
     fields = _Fields(mapping)
     when, raw, warning = to_datetime(mapping.get("publishedDateTime"))
     if warning:
@@ -503,32 +530,43 @@ def summarize(
     if "related" in mapping and mapping["related"] is None:
         # An empty `related:` key is how a generator that lost its list writes it: say so.
         fields.warnings.append("related is null, not a list")
-    return Article(
-        id=article_id,
-        stamp=stamp,
-        title=fields.text("title"),
-        excerpt=fields.text("excerpt"),
-        date=when,
-        date_raw=raw,
-        provider=provider,
-        domain=domain,
-        topics=_topics(mapping.get("topics"), fields.warnings),
-        type=fields.text("type", intern=True),
-        category=fields.text("category", intern=True),
-        quality=fields.integer("quality"),
-        heat=fields.integer("heat"),
-        flag=flag,
-        has_flag=has_flag,
-        web_url=fields.text("webUrl"),
-        original_url=fields.text("originalUrl"),
-        amp_url=fields.text("ampWebUrl"),
-        cdn_amp_url=fields.text("cdnAmpWebUrl"),
-        image_count=len(images) if isinstance(images, list) else 0,
-        related=_related_links(mapping.get("related"), fields.warnings),
-        warnings=tuple(fields.warnings),
-        renders=_builds(reading),
-        site_time=_seconds(reading.time),
-        site_problem=_site_problem(reading),
+    title = fields.text("title")
+    excerpt = fields.text("excerpt")
+    topics = _topics(mapping.get("topics"), fields.warnings)
+    kind = fields.text("type", intern=True)
+    category = fields.text("category", intern=True)
+    quality = fields.integer("quality")
+    heat = fields.integer("heat")
+    web_url = fields.text("webUrl")
+    original_url = fields.text("originalUrl")
+    amp_url = fields.text("ampWebUrl")
+    cdn_amp_url = fields.text("cdnAmpWebUrl")
+    image_count = len(images) if isinstance(images, list) else 0
+    related = _related_links(mapping.get("related"), fields.warnings)
+    return (
+        title,
+        excerpt,
+        when,
+        raw,
+        provider,
+        domain,
+        topics,
+        kind,
+        category,
+        quality,
+        heat,
+        flag,
+        has_flag,
+        _builds(reading),
+        _seconds(reading.time),
+        _site_problem(reading),
+        web_url,
+        original_url,
+        amp_url,
+        cdn_amp_url,
+        image_count,
+        related,
+        tuple(fields.warnings),
     )
 
 
