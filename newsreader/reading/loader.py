@@ -71,9 +71,8 @@ def find_files(
         except OSError:
             continue
         subdirs: list[str] = []
-        check = _article_file if stat_files else _unstated_article_file
         for entry in entries:
-            found = check(entry, prefix, wanted, subdirs)
+            found = _article_file(entry, prefix, wanted, subdirs, stat_files)
             if found is not None:
                 yield found
         stack.extend(reversed(subdirs))
@@ -123,9 +122,17 @@ def _walk_key(found: FoundFile) -> list[tuple[int, str]]:
 
 
 def _article_file(
-    entry: os.DirEntry[str], prefix: str, wanted: tuple[str, ...], subdirs: list[str]
+    entry: os.DirEntry[str],
+    prefix: str,
+    wanted: tuple[str, ...],
+    subdirs: list[str],
+    stat_file: bool = True,
 ) -> FoundFile | None:
-    """The article file an entry of a listing is, if it is one; a folder goes to ``subdirs``."""
+    """The article file an entry of a listing is, if it is one; a folder goes to ``subdirs``.
+
+    ``stat_file=False``: no stat; the type from the listing (or from ``lstat`` where the listing
+    gives none, as ``DirEntry.is_file`` does), size and mtime_ns -1.
+    """
     name = entry.name
     if name.startswith("."):
         return None
@@ -137,32 +144,15 @@ def _article_file(
             return None
         if not name.lower().endswith(wanted):
             return None
+        if not stat_file:
+            return (
+                FoundFile(prefix + name, -1, -1) if entry.is_file(follow_symlinks=False) else None
+            )
         st = entry.stat(follow_symlinks=False)
     except OSError:  # is_dir() too may stat, where the listing gives no type
         return None
     if stat.S_ISREG(st.st_mode):
         return FoundFile(prefix + name, st.st_size, st.st_mtime_ns)
-    return None
-
-
-def _unstated_article_file(
-    entry: os.DirEntry[str], prefix: str, wanted: tuple[str, ...], subdirs: list[str]
-) -> FoundFile | None:
-    """:func:`_article_file` without the stat: the type from the listing (or from ``lstat``
-    where the listing gives none, as ``DirEntry.is_file`` does), size and mtime_ns -1."""
-    name = entry.name
-    if name.startswith("."):
-        return None
-    try:
-        if entry.is_dir(follow_symlinks=False):
-            subdirs.append(prefix + name)
-            return None
-        if not name.lower().endswith(wanted):
-            return None
-        if entry.is_file(follow_symlinks=False):
-            return FoundFile(prefix + name, -1, -1)
-    except OSError:
-        pass
     return None
 
 
