@@ -128,8 +128,13 @@ class Triage:
         ignores the front matter, the page is dated in the future...) the id is refused with
         the reason, and so is a file the app could not index.
         """
+        return self.plan_decisions(dict.fromkeys(ids, published))
+
+    def plan_decisions(self, decisions: Mapping[str, bool]) -> tuple[list[Change], list[Failure]]:
+        """The changes ``decisions`` (id: publish it?) would make, in their order, and the ids
+        refused, by the rules of :meth:`plan` (a file already so is left out)."""
         changes, missing = [], []
-        for article_id in dict.fromkeys(ids):
+        for article_id, published in decisions.items():
             article = self.index.get(article_id)
             if article is None:
                 missing.append(Failure(article_id, self._why_not_indexed(article_id)))
@@ -139,16 +144,6 @@ class Triage:
                 missing.append(Failure(article_id, blocker))
             else:
                 changes.append(Change(article_id, _restore_value(article), published))
-        return changes, missing
-
-    def plan_decisions(self, decisions: Mapping[str, bool]) -> tuple[list[Change], list[Failure]]:
-        """The changes ``decisions`` (id: publish it?) would make, in their order, and the ids
-        refused, by the rules of :meth:`plan` (a file already so is left out)."""
-        changes, missing = [], []
-        for article_id, published in decisions.items():
-            planned, refused = self.plan([article_id], published)
-            changes += planned
-            missing += refused
         return changes, missing
 
     def decide(
@@ -201,16 +196,8 @@ class Triage:
         ``progress(done, total)`` is told how many of the files to change were handled after
         each chunk.
         """
-        ids = list(dict.fromkeys(ids))
         verb = "publish" if published else "unpublish"
-        with self.journal.locked():
-            self.recover()
-            changes, missing = self.plan(ids, published)
-            outcome = self._publish(changes, label or verb, progress)
-        outcome.failed[:0] = missing
-        planned = {c.id for c in changes} | {f.id for f in missing}
-        outcome.unchanged += [i for i in ids if i not in planned and i in self.index]
-        return outcome
+        return self.decide(dict.fromkeys(ids, published), label or verb, progress)
 
     def revert(self, tokens: Mapping[str, str | None], label: str = "revert") -> Outcome:
         """Write back the exact flag text ``tokens[id]`` (None: no key) as one undoable batch.
